@@ -1,0 +1,76 @@
+"""The notification socket: every event published to a user reaches all of their open tabs."""
+
+import json
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from portal.events import user_group
+
+# Close code for "not allowed" (DESIGN.md, stable contracts): 4000 + HTTP 403.
+CLOSE_FORBIDDEN = 4403
+
+
+class PortalConsumer(AsyncJsonWebsocketConsumer):
+    """Shared behaviour of the portal's sockets: refuse strangers with 4403, answer bad frames
+    with an error frame instead of crashing."""
+
+    async def connect(self):
+        # Accept first: a close before the handshake reaches the browser as a bare HTTP 403
+        # and the 4403 code would be lost.
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not await self.is_allowed(user):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.joined(user)
+
+    async def is_allowed(self, user) -> bool:
+        return True
+
+    async def joined(self, user) -> None:
+        """Called once an allowed user's socket is open."""
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            await self.send_error("bad_frame", _("Send JSON text frames."))
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("bad_frame", _("The frame is not valid JSON."))
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error("bad_frame", _("A frame is a JSON object with a type."))
+            return
+        await self.receive_json(content, **kwargs)
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": str(message)})
+
+    @classmethod
+    async def encode_json(cls, content):
+        return json.dumps(content, ensure_ascii=False)
+
+
+class NotificationConsumer(PortalConsumer):
+    """/ws/notifications/: a user's events, pushed to each socket of that user."""
+
+    group_name = None
+
+    async def joined(self, user):
+        self.group_name = user_group(user.pk)
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+
+    async def disconnect(self, code):
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if content["type"] == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_error("unknown_type", _("This socket only answers ping."))
+
+    async def portal_event(self, message):
+        await self.send_json(message["event"])

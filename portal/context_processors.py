@@ -1,0 +1,17 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import StaffRole
+from portal.selectors import user_roles
+
+
+def navigation(request):
+    """The menu, by role: each person sees the places that are theirs."""
+    user = getattr(request, "user", None)
+    items = [(_("Home"), "/")]
+    if user is not None and user.is_authenticated:
+        items.append((_("My workspace"), reverse("portal:dashboard")))
+        roles = user_roles(user)
+        if user.is_superuser or StaffRole.Role.EDUCATION_OFFICER in roles:
+            items.append((_("Edit lessons"), reverse("wagtailadmin_home")))
+    return {"nav_items": items}

@@ -1,0 +1,46 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models.accounts import SELF_SIGN_UP_KINDS, AccountKind
+from portal.validators import normalise_mobile, validate_mainland_mobile
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up plus what the portal needs to know from the first step: who you are
+    (a display name), how to reach you (optional mobile) and which kind of account you want."""
+
+    kind = forms.ChoiceField(
+        label=_("I am signing up as"),
+        choices=[(k.value, k.label) for k in SELF_SIGN_UP_KINDS],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which kind of account you are signing up for.")},
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=50,
+        help_text=_("Shown to the people you work with, e.g. 王老师."),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    field_order = ["kind", "display_name", "email", "mobile", "password1", "password2"]
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter a display name."))
+        return name
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data.get("mobile", ""))
+        if mobile:
+            validate_mainland_mobile(mobile)
+        return mobile
+
+    def clean_kind(self):
+        return AccountKind(self.cleaned_data["kind"])

@@ -1,0 +1,103 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import validate_mainland_mobile
+
+
+class AccountKind(models.TextChoices):
+    """What a person signed up as; staff and learners are created by others, never self-signed."""
+
+    VOLUNTEER = "volunteer", _("Volunteer")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PARTNER = "partner", _("Partner organisation member")
+    LEARNER = "learner", _("Learner")
+    STAFF = "staff", _("Staff")
+
+
+SELF_SIGN_UP_KINDS = (AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER, AccountKind.PARTNER)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("kind", AccountKind.STAFF)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address.
+
+    Chinese names are one field, so there is a display name instead of first/last names. The
+    mobile number is optional and only ever a mainland number in its 11-digit form.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=50)
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    kind = models.CharField(
+        _("account kind"), max_length=20, choices=AccountKind.choices, default=AccountKind.VOLUNTEER
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+
+class StaffRole(models.Model):
+    """A staff role held over a region, covering every region beneath it."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        EDUCATION_OFFICER = "education_officer", _("Education officer")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey("portal.Region", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="staffrole_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.region}"

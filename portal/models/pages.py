@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The portal's front door: what it is, how many people and partners take part, and where
+    each kind of user starts. The explanatory text lives in the template (translated); editors
+    add a notice, such as a call for volunteers, in the body."""
+
+    notice = RichTextField(_("notice"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("notice")]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.selectors import portal_counts
+
+        context = super().get_context(request, *args, **kwargs)
+        context["counts"] = portal_counts()
+        return context

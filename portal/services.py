@@ -1,0 +1,131 @@
+"""Writes of the shared core: accounts, staff roles and the audit log.
+
+Every write is keyword-only, atomic and leaves an audit row (STYLE.md, HackSoft styleguide).
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from portal.context import current_origin
+from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
+
+# Wagtail's migrations create this group with access to the admin and the page tree.
+EDITORS_GROUP = "Editors"
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    region: Region | None = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    """Write one audit row; where it came from is taken from the current request or socket."""
+    where = current_origin()
+    actor = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_repr=f"{actor} <{actor.email}>" if actor else "",
+        action=action,
+        object_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        region=region,
+        ip_address=where.ip_address,
+        user_agent=where.user_agent,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str,
+    kind: str,
+    mobile: str = "",
+    created_by: User | None = None,
+    email_verified: bool = False,
+) -> User:
+    """Create an account directly (staff, learners, demo data); sign-up goes through allauth.
+
+    An administrator who vouches for the address may mark it verified, so the person can log in
+    without the confirmation round trip that self sign-up needs.
+    """
+    user = User.objects.create_user(
+        email, password, display_name=display_name, kind=kind, mobile=mobile
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    audit_record(actor=created_by, action="account.created", target=user, data={"kind": kind})
+    return user
+
+
+def user_signed_up(*, user: User) -> None:
+    """Record a self sign-up (called by the allauth adapter once the account is saved)."""
+    audit_record(actor=user, action="account.signed_up", target=user, data={"kind": user.kind})
+
+
+@transaction.atomic
+def staff_role_grant(*, user: User, role: str, region: Region, granted_by: User | None) -> StaffRole:
+    """Give a user a staff role over a region and everything beneath it.
+
+    Education officers also join Wagtail's editors so they can write lessons.
+    """
+    staff_role, _created = StaffRole.objects.get_or_create(
+        user=user, role=role, region=region, defaults={"granted_by": granted_by}
+    )
+    if user.kind != AccountKind.STAFF:
+        user.kind = AccountKind.STAFF
+        user.save(update_fields=["kind"])
+    if role == StaffRole.Role.EDUCATION_OFFICER:
+        editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+        user.groups.add(editors)
+    audit_record(
+        actor=granted_by, action="staff_role.granted", target=user, region=region,
+        data={"role": role},
+    )
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_revoke(*, staff_role: StaffRole, revoked_by: User | None) -> None:
+    """Take a staff role away; an education officer with no such role left leaves the editors."""
+    user, role, region = staff_role.user, staff_role.role, staff_role.region
+    staff_role.delete()
+    if (
+        role == StaffRole.Role.EDUCATION_OFFICER
+        and not user.staff_roles.filter(role=role).exists()
+    ):
+        user.groups.remove(*Group.objects.filter(name=EDITORS_GROUP))
+    audit_record(
+        actor=revoked_by, action="staff_role.revoked", target=user, region=region,
+        data={"role": role},
+    )
+
+
+@transaction.atomic
+def region_tree_load(*, tree: tuple, parent: Region | None = None) -> int:
+    """Add the regions of `tree` ((code, name, children), ...) that are missing; returns how many.
+
+    Existing codes are left as they are, so loading the same tree twice changes nothing.
+    """
+    existing = set(Region.objects.values_list("code", flat=True))
+    return _add_regions(tree, parent, existing)
+
+
+def _add_regions(tree, parent, existing) -> int:
+    added = 0
+    for code, name, children in tree:
+        if code in existing:
+            node = Region.objects.get(code=code)
+        else:
+            fields = {"code": code, "name": name}
+            node = parent.add_child(**fields) if parent else Region.add_root(**fields)
+            parent = Region.objects.get(pk=parent.pk) if parent else None  # treebeard: refresh
+            added += 1
+        added += _add_regions(children, node, existing)
+    return added
