@@ -34,6 +34,11 @@ def user_roles(user: User) -> set[str]:
     return set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
 
 
+def staff_roles_of(user: User) -> list[StaffRole]:
+    """The user's own staff roles with their regions, for their workspace."""
+    return list(StaffRole.objects.filter(user=user).select_related("region").order_by("role"))
+
+
 def portal_counts() -> dict[str, int]:
     """The figures on the home page: who takes part.
 

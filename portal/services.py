@@ -70,7 +70,9 @@ def user_signed_up(*, user: User) -> None:
 
 
 @transaction.atomic
-def staff_role_grant(*, user: User, role: str, region: Region, granted_by: User | None) -> StaffRole:
+def staff_role_grant(
+    *, user: User, role: str, region: Region, granted_by: User | None
+) -> StaffRole:
     """Give a user a staff role over a region and everything beneath it.
 
     Education officers also join Wagtail's editors so they can write lessons.
@@ -85,7 +87,10 @@ def staff_role_grant(*, user: User, role: str, region: Region, granted_by: User 
         editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
         user.groups.add(editors)
     audit_record(
-        actor=granted_by, action="staff_role.granted", target=user, region=region,
+        actor=granted_by,
+        action="staff_role.granted",
+        target=user,
+        region=region,
         data={"role": role},
     )
     return staff_role
@@ -96,13 +101,13 @@ def staff_role_revoke(*, staff_role: StaffRole, revoked_by: User | None) -> None
     """Take a staff role away; an education officer with no such role left leaves the editors."""
     user, role, region = staff_role.user, staff_role.role, staff_role.region
     staff_role.delete()
-    if (
-        role == StaffRole.Role.EDUCATION_OFFICER
-        and not user.staff_roles.filter(role=role).exists()
-    ):
+    if role == StaffRole.Role.EDUCATION_OFFICER and not user.staff_roles.filter(role=role).exists():
         user.groups.remove(*Group.objects.filter(name=EDITORS_GROUP))
     audit_record(
-        actor=revoked_by, action="staff_role.revoked", target=user, region=region,
+        actor=revoked_by,
+        action="staff_role.revoked",
+        target=user,
+        region=region,
         data={"role": role},
     )
 

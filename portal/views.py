@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from portal import health
 from portal.models.accounts import SELF_SIGN_UP_KINDS
-from portal.selectors import regions_covered_by, user_roles
+from portal.selectors import staff_roles_of
 
 
 @require_GET
@@ -31,10 +31,11 @@ def readyz(request):
 @login_required
 def dashboard(request):
     """Where a signed-in person starts: what they can do, by role."""
-    roles = user_roles(request.user)
-    regions = regions_covered_by(request.user).filter(depth__lte=3)[:20] if roles else []
+    staff_roles = staff_roles_of(request.user)
     return render(
-        request, "portal/dashboard.html", {"roles": roles, "regions": regions}
+        request,
+        "portal/dashboard.html",
+        {"staff_roles": staff_roles, "roles": {r.role for r in staff_roles}},
     )
 
 

@@ -40,12 +40,16 @@ async def test_an_anonymous_socket_is_closed_with_4403():
 async def test_an_event_reaches_every_socket_of_its_user_only_after_commit():
     alice, bob = await sync_to_async(VolunteerFactory.create_batch)(2)
     alice_phone, alice_laptop, bob_socket = (
-        await open_socket(alice), await open_socket(alice), await open_socket(bob)
+        await open_socket(alice),
+        await open_socket(alice),
+        await open_socket(bob),
     )
 
     def publish_in_a_transaction():
         with transaction.atomic():
-            events.publish([alice], "group.created", {"code": "GD-440106-2026-0017", "text": "矫正小组已建立"})
+            events.publish(
+                [alice], "group.created", {"code": "GD-440106-2026-0017", "text": "矫正小组已建立"}
+            )
             # Still inside the transaction: nothing has left yet.
             assert async_to_sync(alice_phone.receive_nothing)(timeout=0.3)
 

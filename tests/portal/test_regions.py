@@ -32,7 +32,10 @@ def test_roles_in_two_regions_add_up_and_can_be_narrowed_by_role(regions):
         user=user, region=regions["510107"], role=StaffRole.Role.EDUCATION_OFFICER
     )
     assert codes(regions_covered_by(user)) == {"440104", "440104003", "510107", "510107001"}
-    assert codes(regions_covered_by(user, role=StaffRole.Role.COORDINATOR)) == {"440104", "440104003"}
+    assert codes(regions_covered_by(user, role=StaffRole.Role.COORDINATOR)) == {
+        "440104",
+        "440104003",
+    }
 
 
 @pytest.mark.parametrize("factory", [factories.VolunteerFactory, factories.PartnerMemberFactory])
@@ -47,5 +50,8 @@ def test_an_admin_covers_everything(regions):
 def test_region_levels_follow_the_tree(regions):
     levels = [regions[c].level for c in ("440000", "440100", "440106", "440106005")]
     assert levels == [
-        Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY, Region.Level.JUDICIAL_OFFICE
+        Region.Level.PROVINCE,
+        Region.Level.CITY,
+        Region.Level.COUNTY,
+        Region.Level.JUDICIAL_OFFICE,
     ]

@@ -39,19 +39,26 @@ def test_an_education_officer_can_edit_in_wagtail_until_the_role_is_revoked(regi
     assert not user.has_perm("wagtailadmin.access_admin")
     assert not Group.objects.get(name=services.EDITORS_GROUP).user_set.filter(pk=user.pk).exists()
     assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == [
-        "staff_role.granted", "staff_role.revoked"
+        "staff_role.granted",
+        "staff_role.revoked",
     ]
 
 
 def test_creating_an_account_is_audited_and_the_address_can_be_vouched_for(db):
     admin = factories.AdminFactory()
     learner = services.user_create(
-        email="Learner@Example.CN", password="x-Strong-2026", display_name="学员甲",
-        kind=AccountKind.LEARNER, created_by=admin, email_verified=True,
+        email="Learner@Example.CN",
+        password="x-Strong-2026",
+        display_name="学员甲",
+        kind=AccountKind.LEARNER,
+        created_by=admin,
+        email_verified=True,
     )
     assert learner.email == "learner@example.cn"
     assert learner.emailaddress_set.get().verified
-    assert AuditEvent.objects.filter(action="account.created", actor=admin, object_id=str(learner.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="account.created", actor=admin, object_id=str(learner.pk)
+    ).exists()
 
 
 def test_the_middleware_records_where_a_request_came_from(db):

@@ -37,7 +37,9 @@ def test_a_social_worker_signs_up_and_must_confirm_the_email(client, db):
 
     user = User.objects.get(email="liufang@example.cn")
     assert (user.kind, user.display_name, user.mobile) == (
-        AccountKind.SOCIAL_WORKER, "刘芳", "13900001234"
+        AccountKind.SOCIAL_WORKER,
+        "刘芳",
+        "13900001234",
     )
     assert not user.emailaddress_set.get().verified
     assert AuditEvent.objects.filter(action="account.signed_up", actor=user).exists()

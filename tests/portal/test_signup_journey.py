@@ -92,6 +92,9 @@ def fill_signup(page, *, email, password, mobile, display_name):
 
 
 def test_a_volunteer_signs_up_confirms_and_lands_logged_in(page, live_server):
+    from wagtail.models import Page, Site
+    from django.core.cache import cache
+    print("DEBUG", list(Page.objects.values_list("id","depth","path","url_path","live")), list(Site.objects.values()), cache.get("wagtail_site_root_paths"))
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator('main a[href^="/accounts/signup/"]').first).to_be_visible()

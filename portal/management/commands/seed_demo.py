@@ -16,10 +16,22 @@ DEMO_PASSWORD = "demo-2026-portal"  # noqa: S105 - demo data only, printed on pu
 # (e-mail, display name, kind, staff role, region code, superuser)
 DEMO_ACCOUNTS = (
     ("admin@demo.portal.cn", "平台管理员", AccountKind.STAFF, None, None, True),
-    ("coordinator@demo.portal.cn", "李协调（天河区）", AccountKind.STAFF,
-     StaffRole.Role.COORDINATOR, "440106", False),
-    ("editor@demo.portal.cn", "陈老师（教育矫正专员）", AccountKind.STAFF,
-     StaffRole.Role.EDUCATION_OFFICER, "440000", False),
+    (
+        "coordinator@demo.portal.cn",
+        "李协调（天河区）",
+        AccountKind.STAFF,
+        StaffRole.Role.COORDINATOR,
+        "440106",
+        False,
+    ),
+    (
+        "editor@demo.portal.cn",
+        "陈老师（教育矫正专员）",
+        AccountKind.STAFF,
+        StaffRole.Role.EDUCATION_OFFICER,
+        "440000",
+        False,
+    ),
     ("volunteer@demo.portal.cn", "张晓明", AccountKind.VOLUNTEER, None, None, False),
     ("socialworker@demo.portal.cn", "刘芳", AccountKind.SOCIAL_WORKER, None, None, False),
     ("partner@demo.portal.cn", "黄经理（企业）", AccountKind.PARTNER, None, None, False),
@@ -41,7 +53,7 @@ class Command(BaseCommand):
             accounts = [self._account(*row) for row in DEMO_ACCOUNTS]
             self._home_page()
         self.stdout.write(f"Regions: {added} added, {Region.objects.count()} in all.")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for user in accounts:
             self.stdout.write(f"  {user.get_kind_display():<12} {user.email:<32} {user}")
 
@@ -49,7 +61,10 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = services.user_create(
-                email=email, password=DEMO_PASSWORD, display_name=name, kind=kind,
+                email=email,
+                password=DEMO_PASSWORD,
+                display_name=name,
+                kind=kind,
                 email_verified=True,
             )
         else:
