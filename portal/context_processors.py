@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,4 +15,5 @@ def navigation(request):
         roles = user_roles(user)
         if user.is_superuser or StaffRole.Role.EDUCATION_OFFICER in roles:
             items.append((_("Edit lessons"), reverse("wagtailadmin_home")))
-    return {"nav_items": items}
+    # Each language in its own name (简体中文, English), whatever the page's language.
+    return {"nav_items": items, "settings_languages": settings.LANGUAGES}

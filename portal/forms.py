@@ -6,6 +6,10 @@ from portal.models.accounts import SELF_SIGN_UP_KINDS, AccountKind
 from portal.validators import normalise_mobile, validate_mainland_mobile
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up plus what the portal needs to know from the first step: who you are
     (a display name), how to reach you (optional mobile) and which kind of account you want."""
@@ -13,7 +17,7 @@ class SignupForm(AllauthSignupForm):
     kind = forms.ChoiceField(
         label=_("I am signing up as"),
         choices=[(k.value, k.label) for k in SELF_SIGN_UP_KINDS],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
         error_messages={"required": _("Choose which kind of account you are signing up for.")},
     )
     display_name = forms.CharField(
@@ -25,10 +29,15 @@ class SignupForm(AllauthSignupForm):
         label=_("Mobile number (optional)"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
 
     field_order = ["kind", "display_name", "email", "mobile", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        # No ASCII colon after Chinese labels.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

@@ -83,6 +83,27 @@ def people(regions):
 
 
 @pytest.fixture
+def home_page(transactional_db):
+    """The page tree the migrations build, rebuilt when an earlier transactional test's flush
+    emptied it (serialized_rollback fails on the content types post_migrate re-creates)."""
+    from wagtail.models import Locale, Page, Site
+
+    from portal.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", locale=locale)
+        )
+        home = root.add_child(instance=HomePage(title="首页", slug="home", locale=locale))
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+        )
+    return home
+
+
+@pytest.fixture
 def client_for(db):
     """client_for(user) -> a new test client logged in as user (anonymous for None)."""
 

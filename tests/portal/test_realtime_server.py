@@ -46,8 +46,11 @@ def test_a_socket_idle_past_the_redis_read_timeout_stays_open_and_gets_the_event
 
 
 def test_an_anonymous_socket_is_closed_with_4403_by_the_real_server(server):
-    with connect(
-        f"ws://{server}/ws/notifications/", additional_headers={"Origin": f"http://{server}"}
-    ) as socket, pytest.raises(ConnectionClosed) as closed:
+    with (
+        connect(
+            f"ws://{server}/ws/notifications/", additional_headers={"Origin": f"http://{server}"}
+        ) as socket,
+        pytest.raises(ConnectionClosed) as closed,
+    ):
         socket.recv(timeout=5)
     assert closed.value.rcvd.code == 4403
