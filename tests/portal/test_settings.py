@@ -50,3 +50,12 @@ def test_the_embedded_default_runs_with_a_loud_warning():
     result = manage("check", DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert "WARNING: development values in use" in result.stderr
+
+
+def test_celery_takes_json_only_and_bounds_every_task():
+    from portal.celery import app
+
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_serializer == "json"
+    assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost

@@ -105,3 +105,24 @@ def test_the_kind_is_preselected_from_the_home_page_link(client, db):
     response = client.get(SIGNUP + "?kind=partner")
     assert response.context["form"]["kind"].value() == "partner"
     assert client.get(SIGNUP + "?kind=staff").context["form"]["kind"].value() is None
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, db):
+    user = VolunteerFactory(email="reset@example.cn")
+    response = client.post("/accounts/password/reset/", {"email": "reset@example.cn"})
+    assert response.status_code == 302
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)
+    response = client.get(link.group(0).split("testserver", 1)[-1], follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(0)
+    new = "Xin-Mima-2026!"
+    response = client.post(form_url, {"password1": new, "password2": new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_login_with_a_wrong_password_says_so_in_chinese(client, db):
+    VolunteerFactory(email="login@example.cn")
+    response = client.post("/accounts/login/", {"login": "login@example.cn", "password": "wrong"})
+    assert response.status_code == 200
+    assert "不正确" in response.content.decode()
