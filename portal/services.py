@@ -134,3 +134,24 @@ def _add_regions(tree, parent, existing) -> int:
             added += 1
         added += _add_regions(children, node, existing)
     return added
+
+
+def terms_load(*, model: type[models.Model], rows: tuple) -> int:
+    """Add the (code, Chinese, English) terms that are missing; existing ones are kept as edited."""
+    existing = set(model.objects.values_list("code", flat=True))
+    new = [
+        model(code=code, name_zh=zh, name_en=en, position=i)
+        for i, (code, zh, en) in enumerate(rows)
+        if code not in existing
+    ]
+    model.objects.bulk_create(new)
+    return len(new)
+
+
+def reference_data_load() -> None:
+    """Offence categories and industries (the data migration does this on a new database)."""
+    from portal import reference
+    from portal.models import Industry, OffenceCategory
+
+    terms_load(model=OffenceCategory, rows=reference.OFFENCE_CATEGORIES)
+    terms_load(model=Industry, rows=reference.INDUSTRIES)

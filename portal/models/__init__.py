@@ -2,5 +2,16 @@ from portal.models.accounts import AccountKind, StaffRole, User
 from portal.models.audit import AuditEvent
 from portal.models.pages import HomePage
 from portal.models.regions import Region
+from portal.models.taxonomy import Industry, OffenceCategory, Term
 
-__all__ = ["AccountKind", "AuditEvent", "HomePage", "Region", "StaffRole", "User"]
+__all__ = [
+    "AccountKind",
+    "AuditEvent",
+    "HomePage",
+    "Industry",
+    "OffenceCategory",
+    "Region",
+    "StaffRole",
+    "Term",
+    "User",
+]
