@@ -13,7 +13,12 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         items.append((_("My workspace"), reverse("portal:dashboard")))
         roles = user_roles(user)
+        if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
+            items.append((_("Correction groups"), reverse("groups:list")))
+        items.append((_("My groups"), reverse("groups:mine")))
         if user.is_superuser or StaffRole.Role.EDUCATION_OFFICER in roles:
             items.append((_("Edit lessons"), reverse("wagtailadmin_home")))
+        if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
+            items.append((_("Audit log"), reverse("portal:audit_log")))
     # Each language in its own name (简体中文, English), whatever the page's language.
     return {"nav_items": items, "settings_languages": settings.LANGUAGES}

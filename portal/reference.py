@@ -38,6 +38,6 @@ INDUSTRIES = (
     ("P", "教育", "Education"),
     ("Q", "卫生和社会工作", "Health and social work"),
     ("R", "文化、体育和娱乐业", "Culture, sports and entertainment"),
-    ("S", "公共管理、社会保障和社会组织", "Public administration, social security and organisations"),
+    ("S", "公共管理、社会保障和社会组织", "Public administration and social organisations"),
     ("T", "国际组织", "International organisations"),
 )

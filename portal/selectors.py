@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from portal.models import AccountKind, Region, StaffRole, User
+from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
 
 def regions_covered_by(user: User, *, role: str | None = None) -> QuerySet[Region]:
@@ -37,6 +37,24 @@ def user_roles(user: User) -> set[str]:
 def staff_roles_of(user: User) -> list[StaffRole]:
     """The user's own staff roles with their regions, for their workspace."""
     return list(StaffRole.objects.filter(user=user).select_related("region").order_by("role"))
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The audit trail a user may read, newest first: admins everything, coordinators the events
+    of the regions they cover (and beneath), everyone else nothing.
+
+    The region scope is a subquery of the rows' query (after one look-up of the user's roles), so
+    the cost does not grow with the number of regions or events.
+    """
+    events = AuditEvent.objects.select_related("actor", "region", "object_type").order_by(
+        "-created_at", "-id"
+    )
+    if not user.is_authenticated:
+        return events.none()
+    if user.is_superuser:
+        return events
+    covered = regions_covered_by(user, role=StaffRole.Role.COORDINATOR)
+    return events.filter(region__in=covered.values("pk"))
 
 
 def portal_counts() -> dict[str, int]:

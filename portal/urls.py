@@ -8,7 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal import views
 
 portal_patterns = (
-    [path("me/", views.dashboard, name="dashboard")],
+    [
+        path("me/", views.dashboard, name="dashboard"),
+        path("audit/", views.audit_log, name="audit_log"),
+    ],
     "portal",
 )
 
@@ -22,6 +25,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["portal"]), name="javascript-catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("groups/", include("groups.urls")),
     path("", include(portal_patterns)),
 ]
 

@@ -1,13 +1,21 @@
 from allauth.account import views as allauth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
-from portal.models.accounts import SELF_SIGN_UP_KINDS
-from portal.selectors import staff_roles_of
+from portal.filters import AuditEventFilter
+from portal.models.accounts import SELF_SIGN_UP_KINDS, StaffRole
+from portal.selectors import audit_events_visible_to, staff_roles_of, user_roles
+
+AUDIT_LOG_PAGE_SIZE = 50
+
+
+def _may_read_audit_log(user) -> bool:
+    return user.is_superuser or StaffRole.Role.COORDINATOR in user_roles(user)
 
 
 @require_GET
@@ -37,6 +45,23 @@ def dashboard(request):
         "portal/dashboard.html",
         {"staff_roles": staff_roles, "roles": {r.role for r in staff_roles}},
     )
+
+
+@login_required
+def audit_log(request):
+    """Who did what, where: admins see every event, coordinators their regions' events.
+
+    Anyone else gets the same 404 as for a page that does not exist, so the log's existence
+    does not leak. A page number that is not a number or is out of range shows the first or
+    last page (Paginator.get_page).
+    """
+    if not _may_read_audit_log(request.user):
+        raise Http404
+    filterset = AuditEventFilter(
+        request.GET or None, queryset=audit_events_visible_to(request.user), user=request.user
+    )
+    page = Paginator(filterset.qs, AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"filterset": filterset, "page": page})
 
 
 def rate_limited(request, exception=None):

@@ -71,6 +71,16 @@ def regions(db):
 
 
 @pytest.fixture
+def reference_data(db):
+    """Managed lists the migrations load; reloaded because a transactional test's flush empties
+    them for the tests after it."""
+    from groups.services import needs_load
+
+    services.reference_data_load()
+    needs_load()
+
+
+@pytest.fixture
 def people(regions):
     """owner: the coordinator of 天河区; member: a volunteer working there; outsider: a
     coordinator of 武侯区 in another province; anonymous: nobody logged in."""

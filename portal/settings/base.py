@@ -47,6 +47,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Ours first, so its templates override those of the libraries below.
     "portal",
+    "groups",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -1,0 +1,208 @@
+from django import forms
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import CorrectionGroup, GroupNeed, Membership, Need
+from groups.services import GroupData
+from portal.models import Industry, OffenceCategory, Region, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def execution_area_choices(regions):
+    """Cities and counties of the provinces the given regions lie in."""
+    provinces = (
+        regions.annotate(province=Substr("path", 1, Region.steplen))
+        .values_list("province", flat=True)
+        .distinct()
+    )
+    scope = Q(pk__in=[])
+    for path in provinces:
+        scope |= Q(path__startswith=path)
+    return Region.objects.filter(
+        scope, depth__in=[Region.Level.CITY, Region.Level.COUNTY]
+    ).order_by("path")
+
+
+class GroupForm(forms.Form):
+    """What a coordinator states about a group. Needs come as one priority field per need, so
+    the form works without JavaScript on a phone."""
+
+    judicial_office = forms.ModelChoiceField(
+        queryset=Region.objects.none(), label=_("Judicial office")
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=CorrectionGroup._meta.get_field("stage").choices
+    )
+    supervision_level = forms.ChoiceField(
+        label=_("Supervision level"),
+        choices=CorrectionGroup._meta.get_field("supervision_level").choices,
+    )
+    offence = forms.ModelChoiceField(
+        queryset=OffenceCategory.objects.filter(is_active=True), label=_("Offence category")
+    )
+    sentence_type = forms.ChoiceField(
+        label=_("Sentence type"), choices=CorrectionGroup._meta.get_field("sentence_type").choices
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
+    planned_end_date = forms.DateField(label=_("Planned end date"), widget=DateInput)
+    is_juvenile = forms.BooleanField(label=_("The supervised person is a juvenile"), required=False)
+    forbidden_industries = forms.ModelMultipleChoiceField(
+        queryset=Industry.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        label=_("Forbidden industries (禁止令)"),
+    )
+    forbidden_places = forms.CharField(
+        label=_("Forbidden places"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. 娱乐场所, 中小学校周边."),
+    )
+    approved_regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(),
+        required=False,
+        label=_("Approved execution area"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "The regions the person may live and work in; within the judicial office's province."
+        ),
+    )
+    case_notes = forms.CharField(
+        label=_("Restricted case notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Seen only by the group lead and coordinators. Never write names, ID numbers, "
+            "phone numbers or addresses here."
+        ),
+    )
+
+    PRIORITY_CHOICES = [("", _("Not needed")), *GroupNeed.Priority.choices]
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["judicial_office"].queryset = regions.filter(depth=4).order_by("path")
+        # The execution area may reach beyond the coordinator's own region but not beyond its
+        # province (the service checks that too); cities and counties are fine-grained enough.
+        self.fields["approved_regions"].queryset = execution_area_choices(regions)
+        self.needs = list(Need.objects.filter(is_active=True))
+        for need in self.needs:
+            self.fields[f"need_{need.code}"] = forms.TypedChoiceField(
+                label=str(need),
+                choices=self.PRIORITY_CHOICES,
+                required=False,
+                coerce=int,
+                empty_value=None,
+            )
+
+    def need_fields(self):
+        return [self[f"need_{n.code}"] for n in self.needs]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"need_{n.code}") for n in self.needs):
+            raise forms.ValidationError(_("Choose at least one need."))
+        return cleaned
+
+    def to_data(self) -> GroupData:
+        c = self.cleaned_data
+        return GroupData(
+            judicial_office=c["judicial_office"],
+            stage=c["stage"],
+            supervision_level=c["supervision_level"],
+            offence=c["offence"],
+            sentence_type=c["sentence_type"],
+            start_date=c["start_date"],
+            planned_end_date=c["planned_end_date"],
+            is_juvenile=c["is_juvenile"],
+            needs={n.code: c[f"need_{n.code}"] for n in self.needs if c.get(f"need_{n.code}")},
+            forbidden_industries=list(c["forbidden_industries"]),
+            forbidden_places=c["forbidden_places"],
+            approved_regions=list(c["approved_regions"]),
+            case_notes=c["case_notes"],
+        )
+
+    @classmethod
+    def initial_for(cls, group: CorrectionGroup) -> dict:
+        initial = {
+            name: getattr(group, name)
+            for name in (
+                "judicial_office",
+                "stage",
+                "supervision_level",
+                "offence",
+                "sentence_type",
+                "start_date",
+                "planned_end_date",
+                "is_juvenile",
+                "forbidden_places",
+                "case_notes",
+            )
+        }
+        initial["forbidden_industries"] = list(group.forbidden_industries.all())
+        initial["approved_regions"] = list(group.approved_regions.all())
+        for code, priority in group.group_needs.values_list("need__code", "priority"):
+            initial[f"need_{code}"] = priority
+        return initial
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of their account"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (r.value, r.label)
+            for r in Membership.Role
+            if r not in (Membership.Role.LEAD, Membership.Role.LEARNER)
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses this e-mail address."))
+        self.user = user
+        return user.email
+
+
+class LeadForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the new lead (a coordinator or social worker)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses this e-mail address."))
+        self.user = user
+        return user.email
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why does the group close?"),
+        choices=CorrectionGroup.ClosedReason.choices,
+        widget=forms.RadioSelect(attrs={"class": "choice-list"}),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the group reopened?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LearnerForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Pseudonymous display name"),
+        max_length=50,
+        help_text=_("Not the person's real name, e.g. 学员甲."),
+    )

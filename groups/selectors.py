@@ -1,0 +1,177 @@
+"""Every read of correction groups, scoped to the user asking (DESIGN.md, "Privacy by design").
+
+Coordinators see the groups of their region and below; members see the groups they are in;
+everyone else sees nothing, and views answer 404 so a group's existence does not leak.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from groups.models import CorrectionGroup, GroupNeed, Membership
+from portal import services as portal_services
+from portal.models import AuditEvent, StaffRole, User
+from portal.selectors import regions_covered_by
+
+COORDINATOR = StaffRole.Role.COORDINATOR
+# Roles that see the restrictions' details and take part in casework decisions.
+CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
+
+
+def _active_membership(user: User):
+    return Membership.objects.filter(group=OuterRef("pk"), user=user, left_at__isnull=True)
+
+
+def groups_coordinated_by(user: User) -> QuerySet[CorrectionGroup]:
+    """The groups in the regions where the user is a coordinator (all of them for admins)."""
+    if not user.is_authenticated:
+        return CorrectionGroup.objects.none()
+    if user.is_superuser:
+        return CorrectionGroup.objects.all()
+    return CorrectionGroup.objects.filter(
+        judicial_office__in=regions_covered_by(user, role=COORDINATOR)
+    )
+
+
+def groups_visible_to(user: User) -> QuerySet[CorrectionGroup]:
+    if not user.is_authenticated:
+        return CorrectionGroup.objects.none()
+    if user.is_superuser:
+        return CorrectionGroup.objects.all()
+    return CorrectionGroup.objects.filter(
+        Q(judicial_office__in=regions_covered_by(user, role=COORDINATOR))
+        | Q(Exists(_active_membership(user)))
+    )
+
+
+def group_list_for_coordinator(user: User) -> QuerySet[CorrectionGroup]:
+    """The coordinator's list, with what each row shows fetched in a fixed number of queries."""
+    volunteers = Membership.objects.filter(
+        group=OuterRef("pk"), left_at__isnull=True, role=Membership.Role.VOLUNTEER
+    )
+    return (
+        groups_coordinated_by(user)
+        .select_related("judicial_office", "offence")
+        .prefetch_related(Prefetch("group_needs", GroupNeed.objects.select_related("need")))
+        .annotate(
+            has_volunteer=Exists(volunteers),
+            member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True)),
+        )
+    )
+
+
+def groups_ending_within(queryset, days: int):
+    today = timezone.localdate()
+    return queryset.filter(
+        status=CorrectionGroup.Status.ACTIVE,
+        planned_end_date__gte=today,
+        planned_end_date__lte=today + timedelta(days=days),
+    )
+
+
+def my_groups(user: User) -> QuerySet[Membership]:
+    """The user's memberships, current first, with their groups."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("group__judicial_office", "group__offence")
+        .order_by("left_at", "-joined_at")
+    )
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one user may see and do in one group."""
+
+    is_coordinator: bool
+    role: str | None  # the user's active role in the group, if any
+
+    @property
+    def sees_restricted(self) -> bool:
+        """Case notes: the lead and coordinators only."""
+        return self.is_coordinator or self.role == Membership.Role.LEAD
+
+    @property
+    def sees_restrictions(self) -> bool:
+        """The details of restrictions and execution area: casework roles and coordinators."""
+        return self.is_coordinator or self.role in CASEWORK_ROLES
+
+    @property
+    def sees_timeline(self) -> bool:
+        return self.is_coordinator or self.role in CASEWORK_ROLES
+
+    @property
+    def manages_members(self) -> bool:
+        return self.is_coordinator or self.role == Membership.Role.LEAD
+
+    @property
+    def hands_over_lead(self) -> bool:
+        return self.is_coordinator or self.role == Membership.Role.LEAD
+
+    @property
+    def edits(self) -> bool:
+        return self.is_coordinator
+
+    @property
+    def closes(self) -> bool:
+        return self.is_coordinator
+
+
+def group_for_user(
+    user: User, code: str, *, audit: bool = True
+) -> tuple[CorrectionGroup, GroupAccess]:
+    """The group with this code if the user may see it, with their access; 404 otherwise.
+
+    Reading a group's detail is itself audited.
+    """
+    group = (
+        groups_visible_to(user)
+        .select_related("judicial_office", "offence", "created_by")
+        .filter(code=code)
+        .first()
+    )
+    if group is None:
+        raise Http404
+    coordinated = user.is_superuser or groups_coordinated_by(user).filter(pk=group.pk).exists()
+    role = (
+        Membership.objects.filter(group=group, user=user, left_at__isnull=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if audit:
+        portal_services.audit_record(
+            actor=user, action="group.viewed", target=group, region=group.judicial_office
+        )
+    return group, GroupAccess(is_coordinator=coordinated, role=role)
+
+
+def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
+    """Everything the group page shows, in a fixed number of queries."""
+    memberships = list(
+        group.memberships.select_related("user").order_by("left_at", "role", "joined_at")
+    )
+    data = {
+        "needs": list(group.group_needs.select_related("need")),
+        "members": [m for m in memberships if m.left_at is None],
+        "past_members": [m for m in memberships if m.left_at is not None]
+        if access.sees_timeline
+        else [],
+    }
+    if access.sees_restrictions:
+        data["forbidden_industries"] = list(group.forbidden_industries.all())
+        data["approved_regions"] = list(group.approved_regions.all())
+    if access.sees_timeline:
+        data["timeline"] = list(
+            AuditEvent.objects.filter(
+                object_type=ContentType.objects.get_for_model(CorrectionGroup),
+                object_id=str(group.pk),
+            )
+            .exclude(action="group.viewed")
+            .select_related("actor")[:50]
+        )
+    return data

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from groups import views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", views.group_list, name="list"),
+    path("new/", views.group_create, name="create"),
+    path("mine/", views.my_groups, name="mine"),
+    path("<str:code>/", views.group_detail, name="detail"),
+    path("<str:code>/edit/", views.group_edit, name="edit"),
+    path("<str:code>/members/add/", views.member_add, name="member_add"),
+    path(
+        "<str:code>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"
+    ),
+    path("<str:code>/lead/", views.lead_hand_over, name="lead"),
+    path("<str:code>/close/", views.group_close, name="close"),
+    path("<str:code>/reopen/", views.group_reopen, name="reopen"),
+    path("<str:code>/learner/", views.learner_create, name="learner"),
+]

@@ -1,0 +1,227 @@
+"""Thin views: check access through selectors, call a service, render. Anyone who may not see
+a group gets 404, so its existence does not leak."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from groups import forms, selectors, services
+from groups.filters import GroupFilter
+from groups.models import Membership
+from portal.selectors import regions_covered_by
+
+PAGE_SIZE = 25
+
+
+def _coordinator_regions(user):
+    """The regions a coordinator works in; 404 for anyone who coordinates nothing."""
+    regions = regions_covered_by(user, role=selectors.COORDINATOR)
+    if not user.is_superuser and not regions.exists():
+        raise Http404
+    return regions
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def group_list(request):
+    _coordinator_regions(request.user)
+    groups = GroupFilter(
+        request.GET or None, queryset=selectors.group_list_for_coordinator(request.user)
+    )
+    # A bad filter value shows its error and no rows, never an unfiltered list.
+    rows = groups.qs if not groups.is_bound or groups.is_valid() else groups.queryset.none()
+    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "groups/group_list.html", {"filter": groups, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    regions = _coordinator_regions(request.user)
+    form = forms.GroupForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(data=form.to_data(), created_by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Group %(code)s created.") % {"code": group.code})
+            return redirect("groups:detail", code=group.code)
+    return render(request, "groups/group_form.html", {"form": form})
+
+
+@login_required
+def group_detail(request, code):
+    group, access = selectors.group_for_user(request.user, code)
+    return render(
+        request,
+        "groups/group_detail.html",
+        {"group": group, "access": access, **selectors.group_page_data(group, access)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, code):
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not access.edits:
+        raise Http404
+    regions = _coordinator_regions(request.user)
+    form = forms.GroupForm(
+        request.POST or None, regions=regions, initial=forms.GroupForm.initial_for(group)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(group=group, data=form.to_data(), updated_by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("groups:detail", code=group.code)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+def _group_action(request, code, allowed, form_class, template, act, **form_kwargs):
+    """The shape every group action shares: access or 404, a form, a service, back to the group."""
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not allowed(access):
+        raise Http404
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = act(group, form)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("groups:detail", code=group.code)
+    return render(request, template, {"group": group, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, code):
+    def act(group, form):
+        services.member_add(
+            group=group, user=form.user, role=form.cleaned_data["role"], added_by=request.user
+        )
+        return _("%(name)s added to the group.") % {"name": form.user}
+
+    return _group_action(
+        request,
+        code,
+        lambda a: a.manages_members,
+        forms.MemberAddForm,
+        "groups/member_add.html",
+        act,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, code, membership_id):
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not access.manages_members:
+        raise Http404
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=membership_id,
+        group=group,
+        left_at__isnull=True,
+    )
+    if request.method == "POST":
+        try:
+            services.member_remove(membership=membership, removed_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s has left the group.") % {"name": membership.user})
+        return redirect("groups:detail", code=group.code)
+    return render(request, "groups/member_remove.html", {"group": group, "membership": membership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_hand_over(request, code):
+    def act(group, form):
+        services.lead_hand_over(group=group, new_lead=form.user, handed_over_by=request.user)
+        return _("%(name)s now leads the group.") % {"name": form.user}
+
+    return _group_action(
+        request, code, lambda a: a.hands_over_lead, forms.LeadForm, "groups/lead_form.html", act
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_close(request, code):
+    def act(group, form):
+        services.group_close(
+            group=group, reason=form.cleaned_data["reason"], closed_by=request.user
+        )
+        return _("The group is closed.")
+
+    return _group_action(
+        request, code, lambda a: a.closes, forms.CloseForm, "groups/group_close.html", act
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_reopen(request, code):
+    def act(group, form):
+        services.group_reopen(
+            group=group, reason=form.cleaned_data["reason"], reopened_by=request.user
+        )
+        return _("The group is open again.")
+
+    return _group_action(
+        request, code, lambda a: a.closes, forms.ReopenForm, "groups/group_reopen.html", act
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learner_create(request, code):
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not access.is_coordinator:
+        raise Http404
+    form = forms.LearnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            login = services.learner_account_create(
+                group=group, display_name=form.cleaned_data["display_name"], created_by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            # Shown once, never stored in clear: the coordinator hands it over in person.
+            return render(request, "groups/learner_created.html", {"group": group, "login": login})
+    return render(request, "groups/learner_form.html", {"group": group, "form": form})
+
+
+@login_required
+def my_groups(request):
+    memberships = list(selectors.my_groups(request.user))
+    return render(
+        request,
+        "groups/my_groups.html",
+        {
+            "current": [m for m in memberships if m.left_at is None],
+            "past": [m for m in memberships if m.left_at is not None],
+        },
+    )
