@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint messages install clean
+.PHONY: demo test lint messages install clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
@@ -37,11 +37,23 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Prints p50/p95 server time per page on a throwaway database (bench/runner.py): SQLite in a
+# temp dir, or the PostgreSQL of BENCH_DATABASE_URL; e.g. make bench BENCH_ARGS="groups --scale small"
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+# Each app keeps its own catalogue; the folder must exist first, or makemessages writes the
+# strings into LOCALE_PATHS (portal's) instead.
+APPS := portal groups volunteers partners curriculum messaging search
 messages: export DEBUG = 1
 messages: install
-	cd portal && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
-	cd portal && ../$(BIN)/python ../manage.py compilemessages -l zh_Hans
+	@for app in $(APPS); do \
+	  [ -d $$app ] || continue; \
+	  mkdir -p $$app/locale/zh_Hans/LC_MESSAGES; \
+	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete \
+	    && ../$(BIN)/python ../manage.py compilemessages -l zh_Hans) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-results

@@ -89,6 +89,10 @@ class GroupForm(forms.Form):
         # The execution area may reach beyond the coordinator's own region but not beyond its
         # province (the service checks that too); cities and counties are fine-grained enough.
         self.fields["approved_regions"].queryset = execution_area_choices(regions)
+        # Counties indented under their city, so the flat list reads as a tree.
+        self.fields["approved_regions"].label_from_instance = lambda r: (
+            "\u3000" * (r.depth - 2) + r.name
+        )
         self.needs = list(Need.objects.filter(is_active=True))
         for need in self.needs:
             self.fields[f"need_{need.code}"] = forms.TypedChoiceField(
@@ -99,13 +103,39 @@ class GroupForm(forms.Form):
                 empty_value=None,
             )
 
+    # The template lays the form out in this order; needs sit right after the case facts.
+    CASE_FIELDS = (
+        "judicial_office",
+        "stage",
+        "supervision_level",
+        "offence",
+        "sentence_type",
+        "start_date",
+        "planned_end_date",
+    )
+    AREA_FIELDS = ("forbidden_places", "approved_regions", "case_notes")
+    needs_error = None
+
+    def case_fields(self):
+        return [self[name] for name in self.CASE_FIELDS]
+
+    def area_fields(self):
+        return [self[name] for name in self.AREA_FIELDS]
+
     def need_fields(self):
         return [self[f"need_{n.code}"] for n in self.needs]
 
     def clean(self):
         cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("planned_end_date")
+        if start and end and end < start:
+            self.add_error(
+                "planned_end_date", _("The planned end date cannot be before the start date.")
+            )
         if not any(cleaned.get(f"need_{n.code}") for n in self.needs):
-            raise forms.ValidationError(_("Choose at least one need."))
+            # Shown inside the needs fieldset, not at the top of a long form.
+            self.needs_error = _("Choose at least one need.")
+            raise forms.ValidationError(self.needs_error, code="no_need")
         return cleaned
 
     def to_data(self) -> GroupData:

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, Membership
 from portal import services as portal_services
@@ -18,6 +19,17 @@ from portal.models import AuditEvent, StaffRole, User
 from portal.selectors import regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
+# How the group's timeline names each audited change.
+TIMELINE_LABELS = {
+    "group.created": _("created the group"),
+    "group.updated": _("changed the group's details"),
+    "group.member_added": _("added a member"),
+    "group.member_removed": _("removed a member"),
+    "group.lead_changed": _("handed over the lead"),
+    "group.closed": _("closed the group"),
+    "group.reopened": _("reopened the group"),
+    "group.learner_created": _("created the learner account"),
+}
 # Roles that see the restrictions' details and take part in casework decisions.
 CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
 
@@ -166,7 +178,7 @@ def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
         data["forbidden_industries"] = list(group.forbidden_industries.all())
         data["approved_regions"] = list(group.approved_regions.all())
     if access.sees_timeline:
-        data["timeline"] = list(
+        timeline = list(
             AuditEvent.objects.filter(
                 object_type=ContentType.objects.get_for_model(CorrectionGroup),
                 object_id=str(group.pk),
@@ -174,4 +186,7 @@ def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
             .exclude(action="group.viewed")
             .select_related("actor")[:50]
         )
+        for event in timeline:
+            event.label = TIMELINE_LABELS.get(event.action, event.action)
+        data["timeline"] = timeline
     return data

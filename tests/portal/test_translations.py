@@ -1,5 +1,5 @@
-"""Chinese first: every string of the portal is translated, and the compiled catalogue is the
-one committed (no gettext needed to run)."""
+"""Chinese first: every string of every app is translated, and the compiled catalogues are the
+ones committed (no gettext needed to run)."""
 
 import gettext
 import re
@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-LOCALE = Path(__file__).resolve().parents[2] / "portal" / "locale"
-PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(
+    po
+    for po in ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")
+    if ".venv" not in po.relative_to(ROOT).parts
+)
 
 ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
 
@@ -21,28 +25,46 @@ def unquote(block: str) -> str:
     )
 
 
-def po_entries():
-    text = PO.read_text(encoding="utf-8")
+def po_entries(po: Path):
+    text = po.read_text(encoding="utf-8")
     return text, {unquote(m[1]): unquote(m[2]) for m in ENTRY.finditer(text) if unquote(m[1])}
 
 
-def test_every_portal_string_has_a_chinese_translation_and_none_is_fuzzy():
-    text, entries = po_entries()
+catalogues = pytest.mark.parametrize(
+    "po", CATALOGUES, ids=[po.relative_to(ROOT).parts[0] for po in CATALOGUES]
+)
+
+
+def test_every_app_with_strings_has_a_chinese_catalogue():
+    apps = {po.relative_to(ROOT).parts[0] for po in CATALOGUES}
+    assert {"portal", "groups"} <= apps
+
+
+@catalogues
+def test_every_string_has_a_chinese_translation_and_none_is_fuzzy(po):
+    text, entries = po_entries(po)
     assert len(entries) > 50
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
     assert "#, fuzzy" not in text
 
 
-def test_the_committed_mo_file_matches_the_po_file():
-    _text, entries = po_entries()
-    catalogue = gettext.GNUTranslations(open(PO.with_suffix(".mo"), "rb"))  # noqa: SIM115
+@catalogues
+def test_the_committed_mo_file_matches_the_po_file(po):
+    _text, entries = po_entries(po)
+    catalogue = gettext.GNUTranslations(open(po.with_suffix(".mo"), "rb"))  # noqa: SIM115
     stale = [m for m, s in entries.items() if catalogue.gettext(m) != s]
     assert stale == [], "run `make messages` and commit the .mo file"
 
 
 @pytest.mark.parametrize(
     ("english", "chinese"),
-    [("Volunteer", "志愿者"), ("Judicial office", "司法所"), ("Too many attempts", "尝试次数过多")],
+    [
+        ("Volunteer", "志愿者"),
+        ("Judicial office", "司法所"),
+        ("Too many attempts", "尝试次数过多"),
+        ("Correction group", "矫正小组"),
+        ("Group lead", "组长"),
+    ],
 )
 def test_key_terms_read_as_the_glossary_says(english, chinese):
     with translation.override("zh-hans"):
