@@ -79,3 +79,18 @@ def create_groups(count: int, *, rng: random.Random, progress=None, offices=None
         if progress:
             progress.update(size)
     return done
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--groups", type=int, default=0, help="correction groups to create")
+
+
+def run(options, *, rng: random.Random, bar: dict) -> None:
+    from tqdm import tqdm
+
+    from groups.services import needs_load
+
+    needs_load()
+    if options["groups"]:
+        with tqdm(total=options["groups"], desc="groups", **bar) as progress:
+            create_groups(options["groups"], rng=rng, progress=progress)

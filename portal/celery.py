@@ -1,4 +1,5 @@
-"""The Celery app: tasks are autodiscovered in each app's tasks.py; settings under CELERY_*."""
+"""The Celery app: tasks are autodiscovered in each app's tasks.py; settings under CELERY_*;
+periodic tasks come from each app's schedule.py (plain data, see portal.registry)."""
 
 import os
 
@@ -9,3 +10,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _beat_schedule() -> dict:
+    from portal.registry import app_modules
+
+    schedule = {}
+    for module in app_modules("schedule"):
+        schedule.update(module.BEAT_SCHEDULE)
+    return schedule
+
+
+app.conf.beat_schedule = _beat_schedule()

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import StaffRole
+from portal.registry import app_modules
 from portal.selectors import user_roles
 
 
@@ -13,9 +14,8 @@ def navigation(request):
     if user is not None and user.is_authenticated:
         items.append((_("My workspace"), reverse("portal:dashboard")))
         roles = user_roles(user)
-        if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
-            items.append((_("Correction groups"), reverse("groups:list")))
-        items.append((_("My groups"), reverse("groups:mine")))
+        for module in app_modules("nav"):
+            items.extend(module.items(user, roles))
         if user.is_superuser or StaffRole.Role.EDUCATION_OFFICER in roles:
             items.append((_("Edit lessons"), reverse("wagtailadmin_home")))
         if user.is_superuser or StaffRole.Role.COORDINATOR in roles:

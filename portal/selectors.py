@@ -58,13 +58,20 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
 
 
 def portal_counts() -> dict[str, int]:
-    """The figures on the home page: who takes part.
+    """The figures on the home page: who takes part, and how much there is to learn.
 
-    Volunteers and social workers are counted by account kind until vetting exists; later apps
-    (partners, curriculum) replace the zero placeholders with their own counts.
+    Until an app provides a better figure (its counts.py, see portal.registry), volunteers and
+    social workers are counted by account kind and the rest start at zero.
     """
-    by_kind = User.objects.filter(is_active=True).aggregate(
-        volunteers=Count("pk", filter=Q(kind=AccountKind.VOLUNTEER)),
-        social_workers=Count("pk", filter=Q(kind=AccountKind.SOCIAL_WORKER)),
+    from portal.registry import app_modules
+
+    counts = {"universities": 0, "enterprises": 0, "lessons": 0}
+    counts.update(
+        User.objects.filter(is_active=True).aggregate(
+            volunteers=Count("pk", filter=Q(kind=AccountKind.VOLUNTEER)),
+            social_workers=Count("pk", filter=Q(kind=AccountKind.SOCIAL_WORKER)),
+        )
     )
-    return {**by_kind, "universities": 0, "enterprises": 0, "lessons": 0}
+    for module in app_modules("counts"):
+        counts.update(module.counts())
+    return counts

@@ -26,6 +26,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("groups/", include("groups.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("partners/", include("partners.urls")),
+    path("learning/", include("curriculum.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include(portal_patterns)),
 ]
 

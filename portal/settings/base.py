@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     # Ours first, so its templates override those of the libraries below.
     "portal",
     "groups",
+    "volunteers",
+    "partners",
+    "curriculum",
+    "messaging",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -172,7 +176,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # ---------------------------------------------------------------------------
 # Search: database backend unless Elasticsearch is configured

@@ -4,14 +4,13 @@ Safe to run again: what exists is kept, demo passwords are reset so the printed 
 Later apps extend this command with their own demo data.
 """
 
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import services
 from portal.demo.regions import REGIONS
 from portal.models import AccountKind, HomePage, Region, StaffRole, User
+from portal.registry import app_modules
 
 DEMO_PASSWORD = "demo-2026-portal"  # noqa: S105 - demo data only, printed on purpose
 
@@ -40,9 +39,6 @@ DEMO_ACCOUNTS = (
     ("learner@demo.portal.cn", "学员甲", AccountKind.LEARNER, None, None, False),
 )
 
-# Each app's demo data, in dependency order: module.seed(stdout=...) must be safe to re-run.
-DEMO_STEPS = ("groups.demo",)
-
 HOME_NOTICE = (
     "<p>本月主题：<b>家风教育</b>。欢迎具有心理咨询、法律援助、职业技能培训经验的志愿者报名，"
     "与矫正小组一起帮助社区矫正对象顺利回归社会。</p>"
@@ -57,8 +53,9 @@ class Command(BaseCommand):
             added = services.region_tree_load(tree=REGIONS)
             accounts = [self._account(*row) for row in DEMO_ACCOUNTS]
             self._home_page()
-            for step in DEMO_STEPS:
-                import_module(step).seed(stdout=self.stdout)
+            # Each app's demo.py, in dependency order; each must be safe to re-run.
+            for module in app_modules("demo"):
+                module.seed(stdout=self.stdout)
         self.stdout.write(f"Regions: {added} added, {Region.objects.count()} in all.")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for user in accounts:

@@ -1,0 +1,1 @@
+"""Wagtail curriculum: monthly themes, lessons, sessions, attendance, learning hours."""

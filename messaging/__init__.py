@@ -1,0 +1,1 @@
+"""Channels: group rooms, direct threads, notifications, presence."""

@@ -1,0 +1,1 @@
+"""Universities, enterprises and agencies: organisations, job placements, programmes, referrals."""

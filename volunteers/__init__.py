@@ -1,0 +1,1 @@
+"""Volunteers and social workers: onboarding, vetting, service hours and star levels, activities."""
