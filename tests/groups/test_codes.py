@@ -29,7 +29,9 @@ def test_concurrent_creation_in_one_county_gives_distinct_codes(regions, referen
     def create(coordinator):
         try:
             start.wait(timeout=10)
-            made.append(services.group_create(data=group_data(regions), created_by=coordinator).code)
+            made.append(
+                services.group_create(data=group_data(regions), created_by=coordinator).code
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
         finally:

@@ -118,7 +118,7 @@ def test_each_member_sees_only_what_their_role_needs(world, client_for):
             .content.decode()
         )
 
-    notes, restriction, timeline = "家庭关系紧张", "中小学校周边", "id=\"timeline-h\""
+    notes, restriction, timeline = "家庭关系紧张", "中小学校周边", 'id="timeline-h"'
     for person in ("coordinator", "lead"):
         assert notes in page(person) and restriction in page(person) and timeline in page(person)
     assert notes not in page("social_worker") and restriction in page("social_worker")
