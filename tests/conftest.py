@@ -75,9 +75,11 @@ def reference_data(db):
     """Managed lists the migrations load; reloaded because a transactional test's flush empties
     them for the tests after it."""
     from groups.services import needs_load
+    from volunteers.services import skills_load
 
     services.reference_data_load()
     needs_load()
+    skills_load()
 
 
 @pytest.fixture
