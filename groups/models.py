@@ -118,6 +118,9 @@ class CorrectionGroup(models.Model):
         indexes = [
             models.Index(fields=["judicial_office", "status"]),
             models.Index(fields=["status", "planned_end_date"]),
+            # The coordinator's list: newest first within the offices in scope.
+            models.Index(fields=["judicial_office", "-created_at"], name="group_office_newest"),
+            models.Index(fields=["-created_at", "-id"], name="group_newest"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -209,6 +212,12 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["user", "left_at"]),
             models.Index(fields=["group", "left_at"]),
+            # "Has no volunteer yet" on every list row.
+            models.Index(
+                fields=["group"],
+                condition=Q(left_at__isnull=True, role="volunteer"),
+                name="membership_active_volunteer",
+            ),
         ]
 
     def __str__(self):

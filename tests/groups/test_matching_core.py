@@ -3,6 +3,7 @@
 import itertools
 
 import numpy as np
+import pytest
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -70,6 +71,13 @@ def test_a_good_match_says_why_in_words_a_coordinator_reads():
     assert scored.score > 50
     assert any("心理咨询" in r for r in scored.reasons)
     assert len(scored.reasons) >= 4  # skill, region, time, language
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Refusal reasons are compared in English (other tests leave Chinese active)."""
+    with translation.override("en"):
+        yield
 
 
 def test_each_hard_constraint_refuses_with_its_reason():
