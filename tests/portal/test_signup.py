@@ -30,8 +30,11 @@ def errors_of(response):
     return response.context["form"].errors
 
 
-def test_a_social_worker_signs_up_and_must_confirm_the_email(client, db):
-    response = client.post(SIGNUP, GOOD)
+def test_a_social_worker_signs_up_and_must_confirm_the_email(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves on commit
+        response = client.post(SIGNUP, GOOD)
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
 
@@ -69,11 +72,12 @@ def test_a_social_worker_signs_up_and_must_confirm_the_email(client, db):
     ],
 )
 def test_bad_sign_up_input_gets_a_chinese_message_and_creates_nothing(
-    client, db, change, field, message
+    client, db, change, field, message, django_capture_on_commit_callbacks
 ):
     VolunteerFactory(email="taken@example.cn")
     users_before = User.objects.count()
-    response = client.post(SIGNUP, {**GOOD, **change})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGNUP, {**GOOD, **change})
     assert response.status_code == 200
     assert field in errors_of(response)
     assert message in " ".join(errors_of(response)[field])
@@ -107,9 +111,12 @@ def test_the_kind_is_preselected_from_the_home_page_link(client, db):
     assert client.get(SIGNUP + "?kind=staff").context["form"]["kind"].value() is None
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, db):
+def test_password_reset_mails_a_link_that_sets_a_new_password(
+    client, db, django_capture_on_commit_callbacks
+):
     user = VolunteerFactory(email="reset@example.cn")
-    response = client.post("/accounts/password/reset/", {"email": "reset@example.cn"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "reset@example.cn"})
     assert response.status_code == 302
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)
     response = client.get(link.group(0).split("testserver", 1)[-1], follow=True)

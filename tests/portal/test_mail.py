@@ -1,0 +1,101 @@
+"""allauth's e-mails go through a real Celery worker on Redis, and are sent directly when the
+broker is down, so a sign-up never fails and no confirmation is lost."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.core import mail
+
+from portal import mail as portal_mail
+from portal.celery import app
+from tests.servers import ROOT, test_database_url
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker(url):
+    """Point the Celery app at a real broker (the test settings make it eager); the connection
+    pool is closed on the way in and out, since it remembers the URL it was made with."""
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    # Celery drops its connection and producer pools this way after a fork.
+    app._after_fork()
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    try:
+        yield
+    finally:
+        app._after_fork()
+        app.conf.broker_url, app.conf.task_always_eager = saved
+
+
+def test_a_rendered_message_survives_the_trip_through_json(db):
+    message = mail.EmailMultiAlternatives(
+        "确认您的邮箱", "正文", "noreply@portal.example.cn", ["a@example.cn"]
+    )
+    message.attach_alternative("<p>正文</p>", "text/html")
+    data = portal_mail.message_to_data(message)
+    import json
+
+    copy = portal_mail.data_to_message(json.loads(json.dumps(data)))
+    assert (copy.subject, copy.body, copy.to, copy.alternatives[0][0]) == (
+        "确认您的邮箱", "正文", ["a@example.cn"], "<p>正文</p>"
+    )  # fmt: skip
+
+
+def test_with_the_broker_down_the_mail_is_sent_at_once(db, django_capture_on_commit_callbacks):
+    with broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
+        portal_mail.send_on_commit(mail.EmailMessage("主题", "正文", to=["b@example.cn"]))
+    assert [m.to for m in mail.outbox] == [["b@example.cn"]]
+
+
+@pytest.mark.needs_redis
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_sign_up_confirmation(client, tmp_path, settings):
+    url = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"
+    outbox = tmp_path / "mail"
+    outbox.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_BROKER_URL": url,
+        # django-environ drops one slash: four make an absolute path.
+        "EMAIL_URL": f"filemail:///{outbox}",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
+         "--loglevel", "info", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    log = []
+    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
+    deadline = time.monotonic() + 90
+    while not any(" ready." in line for line in log):
+        assert worker.poll() is None and time.monotonic() < deadline, "".join(log)
+        time.sleep(0.2)
+    try:
+        with broker(url):
+            response = client.post(
+                "/accounts/signup/",
+                {
+                    "kind": "volunteer", "display_name": "周志愿", "email": "zhou@example.cn",
+                    "password1": "Zhiyuan-Mima-2026!", "password2": "Zhiyuan-Mima-2026!",
+                },
+            )  # fmt: skip
+        assert response.status_code == 302
+        assert mail.outbox == []  # not sent by the web process
+        deadline = time.monotonic() + 60
+        while not list(outbox.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        sent = "".join(p.read_text() for p in outbox.iterdir())
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+    assert "zhou@example.cn" in sent, "".join(log)
+    assert "/accounts/confirm-email/" in sent
