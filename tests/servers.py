@@ -28,6 +28,10 @@ def test_database_url() -> str:
     return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+# Imported into test modules: not a test itself.
+test_database_url.__test__ = False
+
+
 @contextmanager
 def asgi_server():
     """Yield the base URL of a uvicorn serving portal.asgi on the test database and the same
