@@ -226,3 +226,34 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+
+class MatchDecline(models.Model):
+    """A suggestion a coordinator or lead turned down for a group: never suggested again."""
+
+    class CandidateKind(models.TextChoices):
+        VOLUNTEER = "volunteer", _("Volunteer")
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        JOB = "job", _("Job placement")
+        PROGRAMME = "programme", _("Programme")
+
+    group = models.ForeignKey(CorrectionGroup, on_delete=models.CASCADE, related_name="declines")
+    candidate_kind = models.CharField(_("kind"), max_length=20, choices=CandidateKind.choices)
+    candidate_id = models.PositiveBigIntegerField(_("candidate"))
+    reason = models.CharField(_("reason"), max_length=300)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    declined_at = models.DateTimeField(_("declined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("declined suggestion")
+        verbose_name_plural = _("declined suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "candidate_kind", "candidate_id"], name="matchdecline_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} ✗ {self.candidate_kind}:{self.candidate_id}"
