@@ -7,7 +7,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.base \
     STATIC_ROOT=/app/staticfiles \
-    MEDIA_ROOT=/app/media
+    MEDIA_ROOT=/app/media \
+    PRIVATE_MEDIA_ROOT=/app/private_media
 
 # The application runs as this unprivileged user; the code stays owned by root (read-only to it).
 RUN groupadd --system --gid 10001 portal \
@@ -27,8 +28,8 @@ RUN pip install --no-cache-dir --no-deps --force-reinstall . \
     && rm -rf build ./*.egg-info
 
 # Writable directories: collected static files (served by whitenoise) and uploads (a volume).
-RUN mkdir -p /app/staticfiles /app/media \
-    && chown portal:portal /app/staticfiles /app/media
+RUN mkdir -p /app/staticfiles /app/media /app/private_media \
+    && chown portal:portal /app/staticfiles /app/media /app/private_media
 
 USER portal
 

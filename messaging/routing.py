@@ -1,3 +1,9 @@
 """WebSocket routes of messaging (/ws/chat/<conversation_id>/), added to portal/routing.py."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from messaging.consumers import ChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/<str:conversation_id>/", ChatConsumer.as_asgi()),
+]

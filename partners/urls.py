@@ -1,3 +1,58 @@
+from django.urls import path, register_converter
+
+from partners.views import organisations as org
+from partners.views import postings, referrals
+
 app_name = "partners"
 
-urlpatterns: list = []
+
+class PostingKind:
+    regex = "job|programme"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(PostingKind, "posting")
+
+urlpatterns = [
+    path("jobs/", postings.job_list, name="jobs"),
+    path("jobs/<int:pk>/", postings.job_detail, name="job"),
+    path("programmes/", postings.programme_list, name="programmes"),
+    path("programmes/<int:pk>/", postings.programme_detail, name="programme"),
+    path("<posting:kind>/<int:pk>/edit/", postings.posting_edit, name="posting_edit"),
+    path("<posting:kind>/<int:pk>/status/", postings.posting_status, name="posting_status"),
+    path("<posting:kind>/<int:pk>/refer/", referrals.refer, name="refer"),
+    path("mine/", org.my_organisations, name="mine"),
+    path("organisations/new/", org.organisation_register, name="register"),
+    path("organisations/<int:pk>/", org.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/manage/", org.organisation_manage, name="manage"),
+    path("organisations/<int:pk>/edit/", org.organisation_edit, name="edit"),
+    path("organisations/<int:pk>/licence/", org.licence_upload, name="licence_upload"),
+    path("organisations/<int:pk>/invite/", org.invite, name="invite"),
+    path("organisations/<int:pk>/join/", org.join_request, name="join"),
+    path(
+        "organisations/<int:pk>/requests/<int:request_id>/",
+        org.join_request_decide,
+        name="join_decide",
+    ),
+    path("organisations/<int:pk>/leave/", org.leave, name="leave"),
+    path(
+        "organisations/<int:pk>/<posting:kind>/new/", postings.posting_create, name="posting_create"
+    ),
+    path("invitations/<str:token>/", org.invitation_accept, name="invitation"),
+    path("verification/", org.verification_queue, name="verification"),
+    path("verification/<int:pk>/", org.verify, name="verify"),
+    path("verification/<int:pk>/licence/", org.licence_file, name="licence"),
+    path("referrals/", referrals.referral_list, name="referrals"),
+    path("referrals/<int:pk>/", referrals.referral_detail, name="referral"),
+    path("referrals/<int:pk>/move/", referrals.referral_move, name="referral_move"),
+    path(
+        "referrals/<int:pk>/follow-ups/<int:follow_up_id>/",
+        referrals.follow_up,
+        name="follow_up",
+    ),
+]

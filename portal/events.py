@@ -9,7 +9,6 @@ import json
 import logging
 import uuid
 from collections.abc import Iterable
-from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -42,9 +41,13 @@ def publish(recipients: Iterable, type: str, payload: dict) -> dict:  # noqa: A0
     }
     event = json.loads(json.dumps(event, ensure_ascii=False))
     if user_ids:
+
+        def deliver():  # a named function: Django's on_commit error log reads __qualname__
+            _deliver(user_ids, event)
+
         # robust: a channel layer that is down must not turn a committed action into an error;
         # anything that must not be lost is stored first (messages, notifications).
-        transaction.on_commit(partial(_deliver, user_ids, event), robust=True)
+        transaction.on_commit(deliver, robust=True)
     return event
 
 

@@ -1,12 +1,21 @@
-"""Writes of messaging. notify() is how every app tells a person something that must not be
-lost: the notification is stored first, then pushed to their open sockets on commit."""
+"""Notifications: notify() is how every app tells a person something that must not be lost:
+the notification is stored first, then pushed to their open sockets on commit. Unread ones are
+e-mailed as one digest once they are older than the person's chosen delay."""
 
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from messaging.models import Notification
+from messaging.models import Conversation, Notification, NotificationSetting
 from portal import events
+from portal.models import User
 
 
 @transaction.atomic
@@ -36,3 +45,69 @@ def notify(
             },
         )
     return notifications
+
+
+def conversation_url(conversation: Conversation, message_id: int | None = None) -> str:
+    url = reverse("messaging:conversation", args=[conversation.pk])
+    return f"{url}#m{message_id}" if message_id else url
+
+
+def conversation_title(conversation: Conversation) -> str:
+    if conversation.is_room:
+        return _("the room of group %(code)s") % {"code": conversation.group.code}
+    return _("a direct message")
+
+
+@transaction.atomic
+def notification_open(*, notification: Notification) -> Notification:
+    """Mark one of the user's notifications read (opening it)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, user: User) -> int:
+    """Mark all of the user's notifications read; their other tabs hear of it."""
+    count = user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    events.publish([user], "notification.read_all", {"count": count})
+    return count
+
+
+@transaction.atomic
+def notification_setting_update(*, user: User, digest_delay: int) -> NotificationSetting:
+    """Choose how long notifications may stay unread before the e-mail digest (0: never)."""
+    if digest_delay not in NotificationSetting.Delay.values:
+        raise ValidationError({"digest_delay": _("Choose one of the listed delays.")})
+    setting, _created = NotificationSetting.objects.update_or_create(
+        user=user, defaults={"digest_delay": digest_delay}
+    )
+    return setting
+
+
+def digest_send(*, user_id: int) -> int:
+    """E-mail one digest of the user's unread notifications not e-mailed yet; returns how many
+    it listed. Rows are locked and marked in the same transaction as the sending, so a sweep
+    that runs twice, or a worker that dies mid-way, sends each notification at most once
+    when it succeeds and again on the next sweep when it failed."""
+    with transaction.atomic():
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None or not user.email:
+            return 0
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(user=user, read_at__isnull=True, emailed_at__isnull=True)
+            .order_by("created_at", "id")[:50]
+        )
+        if not pending:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"user": user, "notifications": pending, "site": settings.PORTAL_NAME}
+            subject = _("You have %(count)d unread notifications") % {"count": len(pending)}
+            text = render_to_string("messaging/email/digest.txt", context)
+        send_mail(subject, text, None, [user.email])
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+            emailed_at=timezone.now()
+        )
+    return len(pending)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import services
-from portal.demo.regions import REGIONS
+from portal.demo_regions import REGIONS
 from portal.models import AccountKind, HomePage, Region, StaffRole, User
 from portal.registry import app_modules
 

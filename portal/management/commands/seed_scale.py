@@ -11,7 +11,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import services
-from portal.demo.regions import REGIONS
+from portal.demo_regions import REGIONS
 from portal.registry import app_modules
 
 

@@ -1,0 +1,266 @@
+"""Every read the curriculum's views need, scoped to the user asking. Quiz answers, attendance
+and completions are seen by the group's lead, the coordinators of its region and the learner for
+their own group; anyone else gets 404."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from curriculum import conf
+from curriculum.models import (
+    Attendance,
+    LearningHours,
+    LessonAssignment,
+    LessonCompletion,
+    LessonPage,
+    LessonSession,
+    LessonStart,
+    MonthlyThemePage,
+)
+from curriculum.services.sessions import groups_schedulable_by
+from groups.models import CorrectionGroup, Membership
+from groups.selectors import groups_coordinated_by
+from portal.models import Region, StaffRole, User
+from portal.selectors import regions_covered_by
+
+LEARNING_ROLES = (Membership.Role.LEARNER, Membership.Role.LEAD)
+
+
+def live_lessons() -> QuerySet[LessonPage]:
+    return LessonPage.objects.live().public()
+
+
+def month_calendar(index_page, year_param: str | None) -> dict:
+    """Twelve months of a year (this one unless ?year= names another) with each month's theme."""
+    today = timezone.localdate()
+    year = today.year
+    if (year_param or "").isdigit() and 2000 <= int(year_param) <= 2100:
+        year = int(year_param)
+    themes = {
+        t.month.month: t
+        for t in MonthlyThemePage.objects.live()
+        .public()
+        .filter(month__year=year)
+        .select_related("cover_image")
+    }
+    months = [
+        {
+            "month": date(year, m, 1),
+            "theme": themes.get(m),
+            "current": (year, m) == (today.year, today.month),
+        }
+        for m in range(1, 13)
+    ]
+    return {"year": year, "months": months, "previous_year": year - 1, "next_year": year + 1}
+
+
+def current_theme() -> MonthlyThemePage | None:
+    return (
+        MonthlyThemePage.objects.live()
+        .public()
+        .filter(month=timezone.localdate().replace(day=1))
+        .first()
+    )
+
+
+def learning_groups(user: User) -> list[Membership]:
+    """The user's open groups in which they learn (as learner) or lead."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(
+            user=user,
+            left_at__isnull=True,
+            role__in=LEARNING_ROLES,
+            group__status=CorrectionGroup.Status.ACTIVE,
+        ).select_related("group")
+    )
+
+
+def lesson_page_context(lesson: LessonPage, user: User) -> dict:
+    """What a lesson page shows a logged-in learner or lead: per group, whether it was opened,
+    when it may be completed, and whether it is done. Nothing for anyone else."""
+    quiz_block = next((b for b in lesson.body if b.block_type == "quiz"), None)
+    memberships = learning_groups(user)
+    if not memberships:
+        return {"learning": [], "quiz_block": quiz_block, "can_answer": False}
+    group_ids = [m.group_id for m in memberships]
+    starts = dict(
+        LessonStart.objects.filter(lesson=lesson, group_id__in=group_ids).values_list(
+            "group_id", "started_at"
+        )
+    )
+    done = {
+        c.group_id: c
+        for c in LessonCompletion.objects.filter(lesson=lesson, group_id__in=group_ids)
+    }
+    now = timezone.now()
+    learning = []
+    for membership in memberships:
+        started = starts.get(membership.group_id)
+        ready_at = started + timedelta(minutes=lesson.duration_minutes) if started else None
+        learning.append(
+            {
+                "membership": membership,
+                "group": membership.group,
+                "started_at": started,
+                "ready_at": ready_at,
+                "ready": bool(ready_at and ready_at <= now),
+                "completion": done.get(membership.group_id),
+            }
+        )
+    open_groups = [item for item in learning if not item.get("completion")]
+    return {
+        "learning": learning,
+        "open_groups": open_groups,
+        "quiz_block": quiz_block,
+        "can_answer": bool(open_groups) and lesson.delivery_mode != "offline",
+    }
+
+
+@dataclass(frozen=True)
+class LearningAccess:
+    is_coordinator: bool
+    role: str | None
+
+    @property
+    def assigns(self) -> bool:
+        return self.is_coordinator or self.role == Membership.Role.LEAD
+
+
+def group_learning_for_user(user: User, code: str) -> tuple[CorrectionGroup, LearningAccess]:
+    """The group's learning record: for its lead, its learner and the region's coordinators."""
+    if not user.is_authenticated:
+        raise Http404
+    group = (
+        CorrectionGroup.objects.select_related("judicial_office", "offence")
+        .filter(code=code)
+        .first()
+    )
+    if group is None:
+        raise Http404
+    coordinated = user.is_superuser or groups_coordinated_by(user).filter(pk=group.pk).exists()
+    role = (
+        Membership.objects.filter(group=group, user=user, left_at__isnull=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if not coordinated and role not in LEARNING_ROLES:
+        raise Http404
+    return group, LearningAccess(is_coordinator=coordinated, role=role)
+
+
+def group_learning_data(group: CorrectionGroup) -> dict:
+    """Lessons given, completions, sessions and monthly hours of one group, in fixed queries."""
+    completions = {c.lesson_id: c for c in LessonCompletion.objects.filter(group=group)}
+    assignments = list(
+        LessonAssignment.objects.filter(group=group)
+        .select_related("lesson")
+        .order_by("-assigned_at")
+    )
+    for assignment in assignments:
+        assignment.completion = completions.get(assignment.lesson_id)
+    attendance = list(
+        Attendance.objects.filter(group=group)
+        .select_related("session__lesson")
+        .order_by("-session__starts_at")[:50]
+    )
+    hours = list(LearningHours.objects.filter(group=group).order_by("-month")[:12])
+    return {
+        "assignments": assignments,
+        "attendance": attendance,
+        "hours": hours,
+        "required_hours": conf.required_minutes() / 60,
+    }
+
+
+def sessions_visible_to(user: User) -> QuerySet[LessonSession]:
+    """Sessions the user scheduled, or that include a group they lead or may schedule for."""
+    if not user.is_authenticated:
+        return LessonSession.objects.none()
+    if user.is_superuser:
+        return LessonSession.objects.all()
+    regions = regions_covered_by(user, role=StaffRole.Role.COORDINATOR) | regions_covered_by(
+        user, role=StaffRole.Role.EDUCATION_OFFICER
+    )
+    reachable = groups_schedulable_by(user)
+    return LessonSession.objects.filter(
+        Q(created_by=user)
+        | Q(region__in=regions.values("pk"))
+        | Q(roster__group__in=reachable.values("pk"))
+    ).distinct()
+
+
+def session_for_user(user: User, pk: int) -> LessonSession:
+    session = (
+        sessions_visible_to(user)
+        .select_related("lesson", "region", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def session_roster(session: LessonSession, user: User) -> list[Attendance]:
+    """The roster lines this user may see and record: every line for the scheduler and staff of
+    the region, only the groups they lead for a lead."""
+    roster = session.roster.select_related("group", "recorded_by").order_by("group__code")
+    if user.is_superuser or session.created_by_id == user.pk:
+        return list(roster)
+    reachable = groups_schedulable_by(user).values("pk")
+    return list(roster.filter(group__in=reachable))
+
+
+def report_regions(user: User) -> QuerySet[Region]:
+    """Regions whose report the user may read: where they coordinate."""
+    return regions_covered_by(user, role=StaffRole.Role.COORDINATOR).order_by("path")
+
+
+def hours_report(region: Region, month: date) -> QuerySet[CorrectionGroup]:
+    """Every group of the region open in `month`, with that month's hours (zero where none were
+    recorded), one row per group: one query per page, whatever the size of the region."""
+    month = month.replace(day=1)
+    from curriculum.services.hours import month_bounds
+
+    start, end = month_bounds(month)
+    return (
+        CorrectionGroup.objects.filter(
+            judicial_office__path__startswith=region.path, created_at__lt=end
+        )
+        .filter(Q(status=CorrectionGroup.Status.ACTIVE) | Q(closed_at__gte=start))
+        .annotate(h=FilteredRelation("learning_hours", condition=Q(learning_hours__month=month)))
+        .annotate(
+            online=Coalesce(F("h__online_minutes"), Value(0)),
+            offline=Coalesce(F("h__offline_minutes"), Value(0)),
+            total=Coalesce(F("h__total_minutes"), Value(0)),
+        )
+        .select_related("judicial_office")
+        .order_by("judicial_office__path", "code")
+    )
+
+
+def hours_summary(rows: QuerySet) -> dict:
+    required = conf.required_minutes()
+    summary = rows.aggregate(
+        groups=Count("pk"),
+        minutes=Coalesce(Sum("total"), Value(0)),
+        short=Count("pk", filter=Q(total__lt=required)),
+    )
+    summary["hours"] = round(summary["minutes"] / 60, 1)
+    summary["required_hours"] = required / 60
+    return summary
+
+
+def my_lessons(user: User) -> list[dict]:
+    """For a learner or lead: each of their groups with its assigned lessons and what is done."""
+    out = []
+    for membership in learning_groups(user):
+        data = group_learning_data(membership.group)
+        out.append({"membership": membership, **data})
+    return out

@@ -1,0 +1,126 @@
+"""Online learning: a learner (or the lead on their behalf) opens a lesson, spends its time,
+answers the quiz, and the completion is recorded once."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curriculum.models import DeliveryMode, LessonCompletion, LessonPage, LessonStart
+from curriculum.services.hours import hours_recompute, month_of
+from groups.models import CorrectionGroup, Membership
+from portal import services as portal_services
+from portal.models import User
+
+# Who may take a lesson for a group online.
+LEARNING_ROLES = (Membership.Role.LEARNER, Membership.Role.LEAD)
+
+
+def _role_in(group: CorrectionGroup, user: User) -> str | None:
+    return (
+        Membership.objects.filter(group=group, user=user, left_at__isnull=True)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def lesson_open(*, lesson: LessonPage, group: CorrectionGroup) -> LessonStart:
+    """Note when the group first opened the lesson; later openings keep the first time."""
+    start, _created = LessonStart.objects.get_or_create(group=group, lesson=lesson)
+    return start
+
+
+def lesson_open_for_user(*, lesson: LessonPage, user: User) -> None:
+    """A learner or lead opened the lesson page: start the clock for each of their open groups."""
+    if lesson.delivery_mode == DeliveryMode.OFFLINE:
+        return
+    group_ids = Membership.objects.filter(
+        user=user,
+        left_at__isnull=True,
+        role__in=LEARNING_ROLES,
+        group__status=CorrectionGroup.Status.ACTIVE,
+    ).values_list("group_id", flat=True)
+    for group_id in group_ids:
+        LessonStart.objects.get_or_create(group_id=group_id, lesson=lesson)
+
+
+def grade(quiz: dict | None, answers: dict[str, str]) -> tuple[int | None, dict]:
+    """Score answers ({"q0": "2", ...}: question index → choice index) against the quiz.
+
+    Returns (per cent right, the answers as stored), or raises when a question is unanswered.
+    """
+    if not quiz:
+        return None, {}
+    questions = list(quiz["questions"])
+    stored, right = {}, 0
+    for i, question in enumerate(questions):
+        raw = answers.get(f"q{i}", "")
+        choices = list(question["choices"])
+        if not raw.isdigit() or int(raw) >= len(choices):
+            raise ValidationError(
+                _("Answer every question of the quiz; question %(n)s has no answer.") % {"n": i + 1}
+            )
+        stored[f"q{i}"] = int(raw)
+        right += bool(choices[int(raw)]["is_correct"])
+    return round(100 * right / len(questions)), stored
+
+
+@transaction.atomic
+def lesson_complete(
+    *, lesson: LessonPage, group: CorrectionGroup, answers: dict[str, str], user: User
+) -> LessonCompletion:
+    """Record that the group completed the lesson online, once.
+
+    Refused, with nothing written, when the user is not the group's learner or lead, the group
+    is closed, the lesson is offline only, its time has not been spent, the quiz is not passed,
+    or the lesson was already completed.
+    """
+    role = _role_in(group, user)
+    if role not in LEARNING_ROLES:
+        raise ValidationError(_("Only the group's learner or lead can complete its lessons."))
+    if group.is_closed:
+        raise ValidationError(_("This group is closed."))
+    if lesson.delivery_mode == DeliveryMode.OFFLINE:
+        raise ValidationError(_("This lesson is taught in sessions, not online."))
+    start = LessonStart.objects.select_for_update().filter(group=group, lesson=lesson).first()
+    if LessonCompletion.objects.filter(group=group, lesson=lesson).exists():
+        raise ValidationError(_("This lesson has already been completed; it counts once."))
+    now = timezone.now()
+    spent = int((now - start.started_at).total_seconds() // 60) if start else 0
+    if spent < lesson.duration_minutes:
+        raise ValidationError(
+            _("This lesson takes %(need)s minutes; %(spent)s have passed since it was opened.")
+            % {"need": lesson.duration_minutes, "spent": spent}
+        )
+    score, stored = grade(lesson.quiz, answers)
+    if score is not None and score < lesson.quiz["pass_mark"]:
+        raise ValidationError(
+            _("%(score)s%% right; %(mark)s%% is needed to pass. Read the lesson again and retry.")
+            % {"score": score, "mark": lesson.quiz["pass_mark"]}
+        )
+    try:
+        with transaction.atomic():
+            completion = LessonCompletion.objects.create(
+                group=group,
+                lesson=lesson,
+                recorded_by=user,
+                on_behalf=role == Membership.Role.LEAD,
+                minutes=lesson.duration_minutes,
+                score=score,
+                answers=stored,
+                completed_at=now,
+            )
+    except IntegrityError:
+        # Two submissions at once: the other one was recorded.
+        raise ValidationError(
+            _("This lesson has already been completed; it counts once.")
+        ) from None
+    hours_recompute(group=group, month=month_of(now))
+    portal_services.audit_record(
+        actor=user,
+        action="curriculum.lesson_completed",
+        target=completion,
+        region=group.judicial_office,
+        data={"lesson": lesson.pk, "group": group.code, "score": score},
+    )
+    return completion

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from messaging.models import NotificationSetting
+from messaging.services import MAX_BODY
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_BODY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_BODY}),
+    )
+    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    attachment = forms.FileField(
+        label=_("Attach an image or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this message?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), max_length=300, required=False
+    )
+
+
+class NotificationSettingForm(forms.Form):
+    digest_delay = forms.TypedChoiceField(
+        label=_("E-mail me unread notifications"),
+        choices=NotificationSetting.Delay.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+
+class DirectForm(forms.Form):
+    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,19 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from messaging.selectors import UNREAD_CAP, unread_total
+
+
+def items(user, roles):
+    """Messages with the unread count (one query), and the notifications page."""
+    unread = unread_total(user)
+    if unread > UNREAD_CAP:
+        label = _("Messages (%(count)d+ unread)") % {"count": UNREAD_CAP}
+    elif unread:
+        label = _("Messages (%(count)d unread)") % {"count": unread}
+    else:
+        label = _("Messages")
+    return [
+        (label, reverse("messaging:inbox")),
+        (_("Notifications"), reverse("messaging:notifications")),
+    ]

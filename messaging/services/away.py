@@ -1,0 +1,70 @@
+"""Nudges for people who are away: one "new messages" notification per conversation until they
+read it (not one per message), and the list of who is due an e-mail digest."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from groups.models import Membership
+from messaging.models import Message, Notification, NotificationSetting
+from messaging.online import online_users
+from messaging.services.notifications import conversation_title, conversation_url, notify
+
+
+def away_notify(*, message_id: int) -> int:
+    """Idempotent: a second run finds the unread notification of the first and adds none."""
+    message = (
+        Message.objects.select_related("conversation__group", "sender")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None or not message.is_visible:
+        return 0
+    conversation = message.conversation
+    people = Membership.objects.filter(group_id=conversation.group_id, left_at__isnull=True)
+    if not conversation.is_room:
+        people = people.filter(user_id__in=[conversation.user_a_id, conversation.user_b_id])
+    user_ids = set(people.exclude(user_id=message.sender_id).values_list("user_id", flat=True))
+    user_ids -= online_users(conversation.pk, list(user_ids))
+    url = conversation_url(conversation)
+    already = set(
+        Notification.objects.filter(
+            user_id__in=user_ids, kind="message.new", read_at__isnull=True, url=url
+        ).values_list("user_id", flat=True)
+    )
+    recipients = sorted(user_ids - already)
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            recipients=recipients,
+            kind="message.new",
+            title=_("New messages in %(where)s") % {"where": conversation_title(conversation)},
+            body=f"{message.sender.display_name}: {message.body[:200]}",
+            url=url,
+        )
+    return len(recipients)
+
+
+def users_due_a_digest() -> list[int]:
+    """Users with an unread, un-mailed notification older than their chosen delay."""
+    now = timezone.now()
+    default = NotificationSetting._meta.get_field("digest_delay").default
+    due = Q()
+    for delay in NotificationSetting.Delay.values:
+        if delay == 0:
+            continue
+        chosen = Q(user__notification_setting__digest_delay=delay)
+        if delay == default:
+            chosen |= Q(user__notification_setting__isnull=True)
+        due |= chosen & Q(created_at__lte=now - timedelta(minutes=delay))
+    return sorted(
+        set(
+            Notification.objects.filter(due, read_at__isnull=True, emailed_at__isnull=True)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+    )

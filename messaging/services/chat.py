@@ -1,0 +1,296 @@
+"""Conversations and messages. A message is stored (conversation row locked, so ids follow
+commit order within a conversation) and only then broadcast, on commit."""
+
+import logging
+from datetime import timedelta
+
+import filetype
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups.models import CorrectionGroup, Membership
+from messaging import broadcast
+from messaging.models import Conversation, Message, ReadPosition
+from messaging.presentation import message_dict
+from messaging.selectors import ChatAccess, chat_access, direct_allowed
+from portal import services as portal_services
+from portal.models import User
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 2000
+EDIT_WINDOW = timedelta(minutes=15)
+MAX_ATTACHMENT = 5 * 1024 * 1024
+AWAY_WINDOW = 10  # seconds
+ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+
+
+def room_ensure(*, group: CorrectionGroup) -> Conversation:
+    """The group's room, created the first time anyone opens it (one per group)."""
+    room = Conversation.objects.filter(group=group, kind=Conversation.Kind.ROOM).first()
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(group=group, kind=Conversation.Kind.ROOM)
+    except IntegrityError:  # opened by someone else at the same moment
+        return Conversation.objects.get(group=group, kind=Conversation.Kind.ROOM)
+
+
+@transaction.atomic
+def direct_open(*, group: CorrectionGroup, user: User, other: User) -> Conversation:
+    """The direct thread of two members of a group, created on first use. A learner may write
+    only to the lead and the social workers; partners only inside a group they belong to."""
+    roles = dict(
+        Membership.objects.filter(
+            group=group, user_id__in=[user.pk, other.pk], left_at__isnull=True
+        ).values_list("user_id", "role")
+    )
+    if not direct_allowed(roles, user.pk, other.pk):
+        raise ValidationError(_("You cannot write directly to this person."))
+    if group.is_closed:
+        raise ValidationError(_("This group is closed; its conversations are read-only."))
+    a, b = sorted([user.pk, other.pk])
+    conversation, created = Conversation.objects.get_or_create(
+        group=group, kind=Conversation.Kind.DIRECT, user_a_id=a, user_b_id=b
+    )
+    if created:
+        portal_services.audit_record(
+            actor=user,
+            action="messaging.direct_opened",
+            target=conversation,
+            region=group.judicial_office,
+            data={"group": group.code, "with": other.pk},
+        )
+    return conversation
+
+
+def _check_body(body: str, *, required: bool) -> str:
+    body = (body or "").strip()
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            {"body": _("A message has at most %(max)d characters.") % {"max": MAX_BODY}}
+        )
+    if required and not body:
+        raise ValidationError({"body": _("Write a message or attach a file.")})
+    return body
+
+
+def _check_attachment(upload) -> str:
+    """The file's real type, read from its first bytes (not its name or the browser's word)."""
+    if upload.size > MAX_ATTACHMENT:
+        raise ValidationError(
+            {"attachment": _("A file may be at most %(mb)d MB.") % {"mb": MAX_ATTACHMENT >> 20}}
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(262))
+    upload.seek(0)
+    if kind is None or kind.mime not in ATTACHMENT_TYPES:
+        raise ValidationError({"attachment": _("Attach an image (JPEG, PNG, GIF, WebP) or a PDF.")})
+    return kind.mime
+
+
+def _locked_access(sender: User, conversation_id: int) -> ChatAccess:
+    """Re-check the sender's place under the conversation's row lock: this serialises the
+    conversation's inserts, so ids are handed out and committed in the same order."""
+    Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    access = chat_access(sender, conversation_id)
+    if access is None:
+        raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
+    if not access.can_post:
+        raise ValidationError(
+            _("This group is closed; its conversations are read-only."), code="read_only"
+        )
+    return access
+
+
+@transaction.atomic
+def message_send(
+    *,
+    conversation_id: int,
+    sender: User,
+    body: str,
+    reply_to_id: int | None = None,
+    attachment=None,
+) -> Message:
+    """Store a message, then (on commit) broadcast it to the conversation and tell the people
+    it mentions; people away get a notification from a task."""
+    attachment_type = _check_attachment(attachment) if attachment else ""
+    body = _check_body(body, required=not attachment)
+    access = _locked_access(sender, conversation_id)
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = Message.objects.filter(pk=reply_to_id, conversation_id=conversation_id).first()
+        if reply_to is None:
+            raise ValidationError({"reply_to": _("The message you reply to is not here.")})
+    message = Message(
+        conversation=access.conversation,
+        sender=sender,
+        body=body,
+        reply_to=reply_to,
+        attachment_type=attachment_type,
+        attachment_name=(attachment.name or "")[-120:] if attachment else "",
+    )
+    if attachment:
+        message.attachment.save(attachment.name or "file", attachment, save=False)
+    message.save()
+    broadcast.room_publish(
+        access.conversation.pk, "message.new", {"message": message_dict(message)}
+    )
+    _notify_mentions(access, message)
+    transaction.on_commit(lambda: _enqueue_away(access.conversation.pk, message.pk), robust=True)
+    return message
+
+
+def _enqueue_away(conversation_id: int, message_id: int) -> None:
+    """One away-check per conversation per AWAY_WINDOW seconds, not one per message: the check
+    tells each absent person once until they read, so a burst needs only its first message
+    checked; the unread count covers the rest."""
+    from messaging import tasks
+
+    if not cache.add(f"messaging:away:{conversation_id}", 1, AWAY_WINDOW):
+        return
+    try:
+        tasks.notify_away.delay(message_id)
+    except Exception:  # the broker is down: the message is stored; only the nudge is lost
+        logger.exception("could not enqueue notify_away for message %s", message_id)
+
+
+def _notify_mentions(access: ChatAccess, message: Message) -> None:
+    from messaging.services.notifications import conversation_title, conversation_url, notify
+
+    if "@" not in message.body:
+        return
+    conversation = access.conversation
+    people = Membership.objects.filter(group_id=conversation.group_id, left_at__isnull=True)
+    if not conversation.is_room:
+        people = people.filter(user_id__in=[conversation.user_a_id, conversation.user_b_id])
+    mentioned = [
+        m.user
+        for m in people.select_related("user")
+        if m.user_id != message.sender_id and f"@{m.user.display_name}" in message.body
+    ]
+    if mentioned:
+        notify(
+            recipients=mentioned,
+            kind="message.mention",
+            title=_("%(name)s mentioned you in %(where)s")
+            % {"name": message.sender.display_name, "where": conversation_title(conversation)},
+            body=message.body[:200],
+            url=conversation_url(conversation, message.pk),
+        )
+
+
+def _own_recent_message(message_id: int, user: User) -> tuple[Message, ChatAccess]:
+    message = Message.objects.select_for_update().filter(pk=message_id).first()
+    access = chat_access(user, message.conversation_id) if message else None
+    if message is not None and access is None:
+        raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
+    if message is None or message.sender_id != user.pk:
+        raise ValidationError(_("You can change only your own messages."), code="not_yours")
+    if not message.is_visible:
+        raise ValidationError(_("This message was removed."), code="gone")
+    if timezone.now() - message.created_at > EDIT_WINDOW:
+        raise ValidationError(
+            _("A message can be changed for 15 minutes after it was sent."), code="too_late"
+        )
+    if not access.can_post:
+        raise ValidationError(
+            _("This group is closed; its conversations are read-only."), code="read_only"
+        )
+    return message, access
+
+
+def _audit(actor: User, action: str, message: Message, access: ChatAccess, data: dict) -> None:
+    portal_services.audit_record(
+        actor=actor,
+        action=action,
+        target=message,
+        region=access.conversation.group.judicial_office,
+        data={"conversation": message.conversation_id, **data},
+    )
+
+
+@transaction.atomic
+def message_edit(*, message_id: int, user: User, body: str) -> Message:
+    """Change one's own message within 15 minutes; the old text stays in the audit trail."""
+    message, access = _own_recent_message(message_id, user)
+    body = _check_body(body, required=not message.attachment)
+    _audit(user, "message.edited", message, access, {"before": message.body, "after": body})
+    message.body = body
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body", "edited_at"])
+    broadcast.room_publish(
+        message.conversation_id, "message.updated", {"message": message_dict(message)}
+    )
+    return message
+
+
+@transaction.atomic
+def message_delete(*, message_id: int, user: User) -> Message:
+    """Delete one's own message within 15 minutes: its text leaves the room for the audit
+    trail, its place stays (so ids and replies keep their order)."""
+    message, access = _own_recent_message(message_id, user)
+    _audit(
+        user,
+        "message.deleted",
+        message,
+        access,
+        {"body": message.body, "attachment": message.attachment.name or ""},
+    )
+    message.body = ""
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["body", "deleted_at"])
+    broadcast.room_publish(
+        message.conversation_id, "message.updated", {"message": message_dict(message)}
+    )
+    return message
+
+
+def _advance(conversation: Conversation, user: User, last_id: int) -> bool:
+    """Move the read position forward (never back); True if it moved."""
+    now = timezone.now()
+    position, created = ReadPosition.objects.get_or_create(
+        conversation=conversation, user=user, defaults={"last_read_id": last_id, "updated_at": now}
+    )
+    if created:
+        return True
+    return bool(
+        ReadPosition.objects.filter(pk=position.pk, last_read_id__lt=last_id).update(
+            last_read_id=last_id, updated_at=now
+        )
+    )
+
+
+@transaction.atomic
+def read_mark(*, conversation_id: int, user: User, last_id: int) -> int:
+    """Record that the user has read up to `last_id` (clamped to the conversation's last
+    message); read receipts go to the conversation, and its notifications are marked read."""
+    from messaging.services.notifications import conversation_url
+
+    access = chat_access(user, conversation_id)
+    if access is None:
+        raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
+    newest = (
+        Message.objects.filter(conversation_id=conversation_id, id__lte=last_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if newest is None:
+        return 0
+    if _advance(access.conversation, user, newest):
+        broadcast.room_publish(
+            conversation_id,
+            "read",
+            {"user": {"id": user.pk, "name": user.display_name}, "last_id": newest},
+        )
+        user.notifications.filter(
+            read_at__isnull=True,
+            kind__in=["message.new", "message.mention"],
+            url__startswith=conversation_url(access.conversation),
+        ).update(read_at=timezone.now())
+    return newest

@@ -1,0 +1,307 @@
+"""Every read of the partners app, scoped to the user asking. Anyone who may not see a thing
+gets 404 from the view, so its existence does not leak."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from groups.models import CorrectionGroup, Membership
+from partners.models import (
+    FollowUp,
+    JobPlacement,
+    Organisation,
+    OrganisationMember,
+    Programme,
+    Referral,
+    ReferralStep,
+)
+from portal.models import Region, StaffRole, User
+from portal.selectors import regions_covered_by
+
+COORDINATOR = StaffRole.Role.COORDINATOR
+
+
+def ancestor_paths(region: Region) -> list[str]:
+    """The paths of a region and every region above it (treebeard: prefixes of its path)."""
+    step = Region.steplen
+    return [region.path[: i * step] for i in range(1, len(region.path) // step + 1)]
+
+
+# --- organisations -----------------------------------------------------------------------
+
+
+def memberships_of(user: User) -> QuerySet[OrganisationMember]:
+    if not user.is_authenticated:
+        return OrganisationMember.objects.none()
+    return OrganisationMember.objects.filter(user=user, left_at__isnull=True).select_related(
+        "organisation__region"
+    )
+
+
+def organisation_for_member(user: User, pk: int) -> tuple[Organisation, OrganisationMember]:
+    """The organisation and the user's active membership in it; 404 for everyone else."""
+    membership = memberships_of(user).filter(organisation_id=pk).first()
+    if membership is None:
+        raise Http404
+    return membership.organisation, membership
+
+
+def may_verify(user: User, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return regions_covered_by(user, role=COORDINATOR).filter(pk=organisation.region_id).exists()
+
+
+def organisations_to_verify(user: User) -> QuerySet[Organisation]:
+    """Organisations in the user's regions awaiting verification (all of them for admins)."""
+    queryset = Organisation.objects.select_related("region").order_by("created_at", "id")
+    if not user.is_authenticated:
+        return queryset.none()
+    if not user.is_superuser:
+        queryset = queryset.filter(region__in=regions_covered_by(user, role=COORDINATOR))
+    return queryset
+
+
+def organisation_for_verifier(user: User, pk: int) -> Organisation:
+    organisation = organisations_to_verify(user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def verifiers_of(organisation: Organisation) -> list[int]:
+    """The coordinators whose region covers the organisation's."""
+    return list(
+        StaffRole.objects.filter(
+            role=COORDINATOR, region__path__in=ancestor_paths(organisation.region)
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def verified_organisations(kind: str | None = None) -> QuerySet[Organisation]:
+    queryset = Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+    return queryset.filter(kind=kind) if kind else queryset
+
+
+def organisation_public(pk: int) -> Organisation:
+    organisation = verified_organisations().select_related("region").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def organisation_dashboard(organisation: Organisation) -> dict:
+    """An organisation's own page: postings with their referrals, members, requests; the number
+    of queries does not grow with postings or referrals."""
+    referrals = (
+        Referral.objects.filter(group__status=CorrectionGroup.Status.ACTIVE)
+        .select_related("group")
+        .order_by("-referred_at", "-id")
+    )
+    jobs = (
+        organisation.jobplacements.select_related("industry")
+        .prefetch_related(Prefetch("referrals", referrals))
+        .order_by("-created_at", "-id")
+    )
+    programmes = organisation.programmes.prefetch_related(
+        Prefetch("referrals", referrals)
+    ).order_by("-created_at", "-id")
+    return {
+        "jobs": list(jobs),
+        "programmes": list(programmes),
+        "members": list(organisation.members.filter(left_at__isnull=True).select_related("user")),
+        "join_requests": list(
+            organisation.join_requests.filter(status="pending").select_related("user")
+        ),
+        "invitations": list(organisation.invitations.filter(accepted_at__isnull=True)[:20]),
+    }
+
+
+# --- postings -----------------------------------------------------------------------------
+
+
+def _live(queryset):
+    today = timezone.localdate()
+    return queryset.filter(
+        status=JobPlacement.Status.OPEN,
+        opens_on__lte=today,
+        closes_on__gte=today,
+        organisation__status=Organisation.Status.VERIFIED,
+    )
+
+
+def public_jobs() -> QuerySet[JobPlacement]:
+    """Open jobs of verified organisations, with what a list row shows."""
+    return (
+        _live(JobPlacement.objects.all())
+        .select_related("organisation", "industry")
+        .prefetch_related("work_locations")
+        .order_by("-opens_on", "-id")
+    )
+
+
+def public_programmes() -> QuerySet[Programme]:
+    return (
+        _live(Programme.objects.all())
+        .select_related("organisation")
+        .prefetch_related("regions")
+        .order_by("-opens_on", "-id")
+    )
+
+
+def _member_org_ids(user: User):
+    return OrganisationMember.objects.filter(user=user, left_at__isnull=True).values(
+        "organisation_id"
+    )
+
+
+def posting_for(user: User, model, pk: int):
+    """A posting the user may see: open ones for everyone, any for its organisation's members."""
+    base = model.objects.select_related("organisation__region")
+    if model is JobPlacement:
+        base = base.select_related("industry")
+    visible = _live(base)
+    if user.is_authenticated:
+        visible = base.filter(
+            Q(pk__in=_live(model.objects.all()).values("pk"))
+            | Q(organisation__in=_member_org_ids(user))
+        )
+    posting = visible.filter(pk=pk).first()
+    if posting is None:
+        raise Http404
+    return posting
+
+
+def posting_for_member(user: User, model, pk: int):
+    """A posting of an organisation the user belongs to; 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    posting = (
+        model.objects.select_related("organisation")
+        .filter(pk=pk, organisation__in=_member_org_ids(user))
+        .first()
+    )
+    if posting is None:
+        raise Http404
+    return posting
+
+
+def groups_led_by(user: User) -> QuerySet[CorrectionGroup]:
+    """Active groups the user leads: those they may refer."""
+    if not user.is_authenticated:
+        return CorrectionGroup.objects.none()
+    return CorrectionGroup.objects.filter(
+        status=CorrectionGroup.Status.ACTIVE,
+        memberships__user=user,
+        memberships__role=Membership.Role.LEAD,
+        memberships__left_at__isnull=True,
+    ).order_by("code")
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """The referring group's lead and coordinators, and the receiving organisation's members."""
+    queryset = Referral.objects.select_related(
+        "group", "job", "programme", "organisation"
+    ).order_by("-referred_at", "-id")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    leads = Membership.objects.filter(
+        group=OuterRef("group"), user=user, role=Membership.Role.LEAD, left_at__isnull=True
+    )
+    # DESIGN.md: when a group closes, partners' access to it ends (its lead and coordinators
+    # keep the history).
+    return queryset.filter(
+        Q(Exists(leads))
+        | Q(group__judicial_office__in=regions_covered_by(user, role=COORDINATOR))
+        | Q(
+            organisation__in=_member_org_ids(user),
+            group__status=CorrectionGroup.Status.ACTIVE,
+        )
+    )
+
+
+class ReferralAccess:
+    """Which side of a referral the user is on."""
+
+    def __init__(self, *, is_organisation: bool, is_lead: bool, is_coordinator: bool):
+        self.is_organisation = is_organisation
+        self.is_lead = is_lead
+        self.is_coordinator = is_coordinator
+
+    @property
+    def sees_group_details(self) -> bool:
+        return self.is_lead or self.is_coordinator
+
+
+def referral_for(user: User, pk: int) -> tuple[Referral, ReferralAccess]:
+    referral = referrals_visible_to(user).select_related("group__judicial_office").filter(pk=pk)
+    referral = referral.first()
+    if referral is None:
+        raise Http404
+    is_org = OrganisationMember.objects.filter(
+        organisation_id=referral.organisation_id, user=user, left_at__isnull=True
+    ).exists()
+    is_lead = Membership.objects.filter(
+        group_id=referral.group_id, user=user, role=Membership.Role.LEAD, left_at__isnull=True
+    ).exists()
+    is_coordinator = user.is_superuser or (
+        regions_covered_by(user, role=COORDINATOR)
+        .filter(pk=referral.group.judicial_office_id)
+        .exists()
+    )
+    return referral, ReferralAccess(
+        is_organisation=is_org, is_lead=is_lead, is_coordinator=is_coordinator
+    )
+
+
+def referral_page_data(referral: Referral) -> dict:
+    return {
+        "steps": list(ReferralStep.objects.filter(referral=referral).select_related("actor")),
+        "follow_ups": list(FollowUp.objects.filter(referral=referral)),
+    }
+
+
+def referral_list_for(user: User) -> QuerySet[Referral]:
+    return referrals_visible_to(user).annotate(
+        due_follow_ups=Count(
+            "follow_ups",
+            filter=Q(follow_ups__outcome="", follow_ups__due_on__lte=timezone.localdate()),
+        )
+    )
+
+
+def group_side_recipients(referral: Referral) -> list[int]:
+    """The group's lead and the coordinators over its judicial office."""
+    office = referral.group.judicial_office
+    lead = Membership.objects.filter(
+        group_id=referral.group_id, role=Membership.Role.LEAD, left_at__isnull=True
+    ).values_list("user_id", flat=True)
+    coordinators = StaffRole.objects.filter(
+        role=COORDINATOR, region__path__in=ancestor_paths(office)
+    ).values_list("user_id", flat=True)
+    return sorted(set(lead) | set(coordinators))
+
+
+def group_lead_ids(referral: Referral) -> list[int]:
+    return list(
+        Membership.objects.filter(
+            group_id=referral.group_id, role=Membership.Role.LEAD, left_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def organisation_member_ids(organisation_id: int) -> list[int]:
+    return list(
+        OrganisationMember.objects.filter(
+            organisation_id=organisation_id, left_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
