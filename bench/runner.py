@@ -200,7 +200,7 @@ class Measurement:
 
     def line(self) -> str:
         return (
-            f"{self.scenario:<10}{self.label:<38}{self.size:>16}   "
+            f"{self.scenario:<11}{self.label:<38}{self.size:>16}   "
             f"p50 {self.p50_ms:7.1f} ms  p95 {self.p95_ms:7.1f} ms  "
             f"{self.queries:3d} queries  (sql {self.sql_ms:.1f} ms)"
         )
@@ -258,7 +258,7 @@ class Report:
         self.measurements.append(measurement)
         print(measurement.line(), file=self.out, flush=True)
         for ms, statement in measurement.slowest_sql:
-            print(f"{'':10}{ms:8.2f} ms  {shorten(statement)}", file=self.out, flush=True)
+            print(f"{'':11}{ms:8.2f} ms  {shorten(statement)}", file=self.out, flush=True)
         return measurement
 
     @staticmethod
@@ -419,7 +419,7 @@ def _run(args: argparse.Namespace, database: Database) -> int:
         start = time.perf_counter()
         sizes[module.NAME] = module.seed(args.scale) or ""
         elapsed = time.perf_counter() - start
-        print(f"seed      {module.NAME:<10}{sizes[module.NAME]:>16}   {elapsed:.1f} s", file=out)
+        print(f"seed      {module.NAME:<11}{sizes[module.NAME]:>16}   {elapsed:.1f} s", file=out)
         out.flush()
     if connection.vendor == "postgresql":
         # A live database has planner statistics (autovacuum); right after a bulk load it may

@@ -6,11 +6,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-
-from portal.storage import messaging_storage
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.storage import messaging_storage
 
 
 class Notification(models.Model):

@@ -60,18 +60,20 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
 def portal_counts() -> dict[str, int]:
     """The figures on the home page: who takes part, and how much there is to learn.
 
-    Until an app provides a better figure (its counts.py, see portal.registry), volunteers and
-    social workers are counted by account kind and the rest start at zero.
+    Each app that knows a figure provides it (its counts.py, see portal.registry): approved
+    volunteers, verified organisations, live lessons. Until one does, people are counted by
+    account kind and the rest are zero.
     """
     from portal.registry import app_modules
 
-    counts = {"universities": 0, "enterprises": 0, "lessons": 0}
-    counts.update(
-        User.objects.filter(is_active=True).aggregate(
-            volunteers=Count("pk", filter=Q(kind=AccountKind.VOLUNTEER)),
-            social_workers=Count("pk", filter=Q(kind=AccountKind.SOCIAL_WORKER)),
-        )
-    )
+    counts: dict[str, int] = {}
     for module in app_modules("counts"):
         counts.update(module.counts())
-    return counts
+    if "volunteers" not in counts:
+        counts.update(
+            User.objects.filter(is_active=True).aggregate(
+                volunteers=Count("pk", filter=Q(kind=AccountKind.VOLUNTEER)),
+                social_workers=Count("pk", filter=Q(kind=AccountKind.SOCIAL_WORKER)),
+            )
+        )
+    return {"universities": 0, "enterprises": 0, "lessons": 0, **counts}

@@ -21,3 +21,20 @@ SKILLS = (
     ("it", "信息技术", "IT skills", ("vocational_skills", "employment")),
     ("driving_instruction", "驾驶培训", "Driving instruction", ("vocational_skills",)),
 )
+
+# (code, Chinese name, English name): languages and dialects people can work in.
+LANGUAGES = (
+    ("mandarin", "普通话", "Mandarin"),
+    ("cantonese", "粤语", "Cantonese"),
+    ("sichuanese", "四川话", "Sichuanese"),
+    ("shanghainese", "上海话", "Shanghainese"),
+    ("hakka", "客家话", "Hakka"),
+    ("teochew", "潮汕话", "Teochew"),
+    ("minnan", "闽南语", "Southern Min"),
+    ("ningxia", "宁夏话", "Ningxia dialect"),
+    ("english", "英语", "English"),
+    ("sign_language", "手语", "Sign language"),
+)
+
+# The confidentiality pledge (保密承诺) a person accepts; a new text gets a new version.
+PLEDGE_VERSION = "2026-01"

@@ -254,7 +254,7 @@ def test_the_group_list_runs_a_fixed_number_of_queries(
 ):
     create_groups(size, rng=random.Random(size), offices=[world.group.judicial_office])
     client = client_for(world.coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("groups:list") + "?need=employment&stage=entry")
     assert response.status_code == 200
 
@@ -273,5 +273,5 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
             added_by=world.coordinator,
         )
     client = client_for(world.coordinator)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("groups:detail", args=[world.group.code])).status_code == 200

@@ -15,8 +15,9 @@ URL = reverse("portal:audit_log")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Session, user, the access check's roles, the coordinator scope (twice: rows and region
-# choices), the row count, the page of rows, the region choices, the menu's roles.
-AUDIT_LOG_QUERIES = 9
+# choices), the row count, the page of rows, the region choices, the menu's roles and unread
+# messages.
+AUDIT_LOG_QUERIES = 10
 
 
 def html(response):

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import HomePage, StaffRole
+from portal.models import AccountKind, HomePage, StaffRole
 from tests import factories
 
-# Session, user, staff roles with regions, the menu's role lookup.
-WORKSPACE_QUERIES = 4
+# Session, user, staff roles with regions, the menu's role lookup, unread messages.
+WORKSPACE_QUERIES = 5
 
 
 def html(response):
@@ -36,9 +36,15 @@ def test_an_unknown_language_falls_back_to_chinese(client, db):
     assert '<html lang="zh-Hans">' in html(client.get("/"))
 
 
-def test_the_home_page_counts_volunteers_and_social_workers(client, db):
-    factories.VolunteerFactory.create_batch(3)
-    factories.SocialWorkerFactory.create_batch(2)
+def test_the_home_page_counts_only_approved_volunteers_and_social_workers(client, regions):
+    from tests.volunteers.factories import profile
+    from volunteers.models import VolunteerProfile
+
+    for _ in range(3):
+        profile()
+    profile(status=VolunteerProfile.Status.SUBMITTED)  # not vetted yet: not counted
+    for _ in range(2):
+        profile(kind=AccountKind.SOCIAL_WORKER)
     factories.PartnerMemberFactory()
     counts = client.get("/").context["counts"]
     assert (counts["volunteers"], counts["social_workers"]) == (3, 2)
@@ -50,7 +56,8 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
 ):
     factories.VolunteerFactory.create_batch(volunteers)
     client.get("/")  # warm Wagtail's site cache, as in a running process
-    with django_assert_max_num_queries(6):
+    # Site, page, ancestors, view restrictions, the month's theme, and one figure per app.
+    with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
 
 
