@@ -62,6 +62,17 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """A new channel layer for every test: each async test runs in its own event loop, and
+    channels_redis binds its locks and connections to the loop that first used them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def regions(db):
     services.region_tree_load(tree=TEST_REGIONS)
