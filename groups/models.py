@@ -90,6 +90,15 @@ class CorrectionGroup(models.Model):
     approved_regions = models.ManyToManyField(
         "portal.Region", blank=True, related_name="+", verbose_name=_("approved execution area")
     )
+    # What matching compares with people: languages the supervised person works in, and when the
+    # group meets (21 bits, day * 3 + part, as VolunteerProfile.availability; 0 = any time).
+    languages = models.ManyToManyField(
+        "volunteers.Language",
+        blank=True,
+        related_name="+",
+        verbose_name=_("languages and dialects"),
+    )
+    slots = models.PositiveIntegerField(_("meeting times"), default=0)
     case_notes = models.TextField(
         _("restricted case notes"),
         blank=True,
@@ -257,3 +266,30 @@ class MatchDecline(models.Model):
 
     def __str__(self):
         return f"{self.group} ✗ {self.candidate_kind}:{self.candidate_id}"
+
+
+class SuggestionSeen(models.Model):
+    """A suggestion the refresh task has already seen for a group, so coordinators are told only
+    of new ones. Candidates never see this table (they learn of a match only when accepted)."""
+
+    group = models.ForeignKey(
+        CorrectionGroup, on_delete=models.CASCADE, related_name="suggestions_seen"
+    )
+    candidate_kind = models.CharField(
+        _("kind"), max_length=20, choices=MatchDecline.CandidateKind.choices
+    )
+    candidate_id = models.PositiveBigIntegerField(_("candidate"))
+    score = models.FloatField(_("score"))
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion seen")
+        verbose_name_plural = _("suggestions seen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "candidate_kind", "candidate_id"], name="suggestionseen_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} ~ {self.candidate_kind}:{self.candidate_id}"

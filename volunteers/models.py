@@ -108,6 +108,15 @@ class VolunteerProfile(models.Model):
         _("qualification level"), max_length=20, choices=Qualification.choices, blank=True
     )
     certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    # Juvenile groups are matched only with people a coordinator cleared (volunteers.services.
+    # vetting.profile_clear_for_juveniles, audited); who and when are kept with the flag.
+    cleared_for_juveniles = models.BooleanField(_("cleared for juveniles"), default=False)
+    cleared_for_juveniles_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cleared_for_juveniles_at = models.DateTimeField(
+        _("cleared for juveniles at"), null=True, blank=True
+    )
     # A plain name until partner organisations exist (then a foreign key to them).
     agency_name = models.CharField(_("agency name"), max_length=100, blank=True)
     pledge_version = models.CharField(_("pledge version"), max_length=20, blank=True)
@@ -138,6 +147,10 @@ class VolunteerProfile(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["submitted_at", "id"]),
+            # Matching's candidate generation: approved people of one kind.
+            models.Index(
+                fields=["kind", "id"], condition=Q(status="approved"), name="profile_matchable"
+            ),
         ]
 
     def __str__(self):
