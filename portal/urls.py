@@ -30,6 +30,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("learning/", include("curriculum.urls")),
     path("messages/", include("messaging.urls")),
+    path("search/", include("search.urls")),
     path("", include(portal_patterns)),
 ]
 

@@ -1,6 +1,7 @@
 """Shared fixtures: a small region tree, a user of every role, and the owner/member/outsider/
 anonymous set that every view and consumer test uses to check who may and who may not."""
 
+import os
 import shutil
 from types import SimpleNamespace
 
@@ -55,6 +56,10 @@ def pytest_collection_modifyitems(config, items):
             "DATABASE_URL is not PostgreSQL",
         ),
         "browser": (shutil.which(CHROMIUM) is None, f"{CHROMIUM} is not installed"),
+        "needs_elasticsearch": (
+            not os.environ.get("SEARCH_TEST_ELASTICSEARCH_URL"),
+            "SEARCH_TEST_ELASTICSEARCH_URL is not set",
+        ),
     }
     for item in items:
         for marker, (skip, reason) in reasons.items():

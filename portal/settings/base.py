@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partners",
     "curriculum",
     "messaging",
+    "search",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

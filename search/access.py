@@ -1,0 +1,58 @@
+"""Who may see a document, as tokens the query filters on (inside the query, never after it).
+
+A document carries tokens; a user holds grants. Ordinary grants ("public", and for an approved
+volunteer the regions they serve) see a document only until its end (`until`: a job's closing
+day, an activity's end); staff grants (a coordinator's regions) see it whatever its end.
+Region tokens are the treebeard paths of a region and of every region above it, so a
+coordinator of 天河区 matches a document of 石牌街司法所 and nothing in 四川省.
+"""
+
+from dataclasses import dataclass
+
+from portal.models import Region, StaffRole, User
+
+PUBLIC = "public"
+STEP = Region.steplen
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+
+
+def staff_tokens(paths) -> list[str]:
+    """A document a coordinator of any of these regions (or above them) may see."""
+    return sorted({f"c{p}".lower() for path in paths for p in _prefixes(path)})
+
+
+def serving_tokens(paths) -> list[str]:
+    """A document a volunteer serving any of these regions (or above them) may see."""
+    return sorted({f"v{p}".lower() for path in paths for p in _prefixes(path)})
+
+
+@dataclass(frozen=True)
+class Grants:
+    everything: bool = False
+    ordinary: tuple[str, ...] = (PUBLIC,)
+    staff: tuple[str, ...] = ()
+
+
+def grants_for(user: User | None) -> Grants:
+    """What this user may see, in two queries at most."""
+    if user is None or not user.is_authenticated:
+        return Grants()
+    if user.is_superuser:
+        return Grants(everything=True)
+    staff = [
+        f"c{path}".lower()
+        for path in StaffRole.objects.filter(
+            user=user, role=StaffRole.Role.COORDINATOR
+        ).values_list("region__path", flat=True)
+    ]
+    ordinary = [PUBLIC]
+    from volunteers.models import VolunteerProfile
+
+    serving = VolunteerProfile.regions.through.objects.filter(
+        volunteerprofile__user=user, volunteerprofile__status=VolunteerProfile.Status.APPROVED
+    ).values_list("region__path", flat=True)
+    ordinary += [f"v{path}".lower() for path in serving]
+    return Grants(ordinary=tuple(ordinary), staff=tuple(staff))

@@ -1,0 +1,55 @@
+"""The two search backends behind search.query (DESIGN.md, settings contract): Elasticsearch
+when ELASTICSEARCH_URL is set, the database otherwise. Both take the same Query and answer
+with the same Found, so callers never know which one ran."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+
+from search.access import Grants
+
+FACETS = ("kind", "region", "industry", "stage")
+
+
+@dataclass(frozen=True)
+class Query:
+    tokens: tuple[str, ...]
+    grants: Grants
+    now: datetime
+    kind: str = ""
+    region_path: str = ""
+    industry: str = ""
+    stage: str = ""
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass
+class Row:
+    kind: str
+    object_id: int
+    title: str
+    body: str
+    url: str
+
+
+@dataclass
+class Found:
+    total: int
+    rows: list[Row]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class SearchUnavailable(Exception):
+    """The engine did not answer; the page says so instead of showing its error."""
+
+
+def get_backend():
+    if settings.ELASTICSEARCH_URL:
+        from search.backends.elastic import ElasticsearchBackend
+
+        return ElasticsearchBackend.shared()
+    from search.backends.database import DatabaseBackend
+
+    return DatabaseBackend()

@@ -1,0 +1,200 @@
+"""The database backend: PostgreSQL full-text search, or SQLite FTS5, over the search_document
+table (see search/migrations/0002_full_text.py for the index each one builds).
+
+Every part of a query, text, permissions and facet filters, is one WHERE clause, so a page,
+its total and its facet counts all come from the same rows.
+"""
+
+from django.db import connection, transaction
+
+from search.backends import FACETS, Found, Query, Row
+from search.documents import Doc
+from search.models import SearchDocument
+
+TABLE = SearchDocument._meta.db_table
+
+
+def _quoted_words(tokens) -> list[str]:
+    # Tokens are letters and digits only (search.text); quoting is belt and braces.
+    return ['"' + t.replace('"', '""') + '"' for t in tokens]
+
+
+class DatabaseBackend:
+    name = "database"
+
+    # --- writing -------------------------------------------------------------------------
+
+    def upsert(self, docs: list[Doc]) -> None:
+        by_kind: dict[str, list[int]] = {}
+        for doc in docs:
+            by_kind.setdefault(doc.kind, []).append(doc.object_id)
+        with transaction.atomic():
+            for kind, ids in by_kind.items():
+                SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+            SearchDocument.objects.bulk_create([self._row(d) for d in docs], batch_size=500)
+
+    def delete(self, kind: str, ids) -> None:
+        SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+    def replace_kind(self, kind: str, batches) -> int:
+        """Rebuild one kind in one transaction: searches see the old documents until commit."""
+        count = 0
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind=kind).delete()
+            for docs in batches:
+                SearchDocument.objects.bulk_create([self._row(d) for d in docs], batch_size=500)
+                count += len(docs)
+        return count
+
+    def digests(self, kind: str) -> dict[int, str]:
+        return dict(
+            SearchDocument.objects.filter(kind=kind).values_list("object_id", "digest").iterator()
+        )
+
+    def clear(self) -> None:
+        SearchDocument.objects.all().delete()
+
+    @staticmethod
+    def _row(doc: Doc) -> SearchDocument:
+        return SearchDocument(
+            kind=doc.kind,
+            object_id=doc.object_id,
+            title=doc.title[:200],
+            body=doc.body,
+            url=doc.url,
+            region=doc.region,
+            region_path=doc.region_path,
+            industry=doc.industry,
+            stage=doc.stage,
+            acl=" ".join(doc.acl),
+            until=doc.until,
+            title_tokens=doc.title_tokens,
+            body_tokens=doc.body_tokens,
+            digest=doc.digest,
+        )
+
+    # --- reading -------------------------------------------------------------------------
+
+    def search(self, query: Query) -> Found:
+        if connection.vendor == "postgresql":
+            joins, where, params, rank = self._postgres(query)
+        else:
+            joins, where, params, rank = self._sqlite(query)
+        base = f"FROM {TABLE} d {joins} WHERE {where}"
+        with connection.cursor() as cursor:
+            facets, total = self._facets(cursor, base, params)
+            rows = []
+            if total:
+                cursor.execute(
+                    f"SELECT d.kind, d.object_id, d.title, d.body, d.url {base} "  # noqa: S608
+                    f"ORDER BY {rank}, d.kind, d.object_id LIMIT %s OFFSET %s",
+                    [*params, query.limit, query.offset],
+                )
+                rows = [Row(*r) for r in cursor.fetchall()]
+        return Found(total=total, rows=rows, facets=facets)
+
+    def _facets(self, cursor, base, params):
+        """Counts per facet value, and the total, over the matching rows."""
+        facets = {name: {} for name in FACETS}
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT GROUPING(d.kind, d.region, d.industry, d.stage), "  # noqa: S608
+                f"d.kind, d.region, d.industry, d.stage, count(*) {base} "
+                "GROUP BY GROUPING SETS ((d.kind), (d.region), (d.industry), (d.stage), ())",
+                params,
+            )
+            total = 0
+            # GROUPING's bits: kind 8, region 4, industry 2, stage 1 (a set bit: not grouped).
+            columns = {7: "kind", 11: "region", 13: "industry", 14: "stage"}
+            for grouping, *values, count in cursor.fetchall():
+                if grouping == 15:
+                    total = count
+                elif grouping in columns:
+                    name = columns[grouping]
+                    value = values[FACETS.index(name)]
+                    if value:
+                        facets[name][value] = count
+            return facets, total
+        cursor.execute(f"SELECT count(*) {base}", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+        if total:
+            for name in FACETS:
+                cursor.execute(
+                    f"SELECT d.{name}, count(*) {base} AND d.{name} != '' GROUP BY d.{name}",  # noqa: S608
+                    params,
+                )
+                facets[name] = dict(cursor.fetchall())
+        return facets, total
+
+    @staticmethod
+    def _filters(query: Query) -> tuple[list[str], list]:
+        where, params = [], []
+        for name in ("kind", "industry", "stage"):
+            value = getattr(query, name)
+            if value:
+                where.append(f"d.{name} = %s")
+                params.append(value)
+        if query.region_path:
+            # Paths are [0-9A-Z] (treebeard): no LIKE wildcard can hide in them.
+            where.append("d.region_path LIKE %s")
+            params.append(query.region_path + "%")
+        return where, params
+
+    def _postgres(self, query: Query):
+        text = " & ".join(f"'{t}':AB" for t in query.tokens)
+        where, params = ["d.vector @@ to_tsquery('simple', %s)"], [text]
+        grants = query.grants
+        if not grants.everything:
+            ordinary = " | ".join(f"'{t}':D" for t in grants.ordinary)
+            clause = "(d.vector @@ to_tsquery('simple', %s) AND (d.until IS NULL OR d.until >= %s))"
+            access_params = [ordinary, _now(query)]
+            if grants.staff:
+                clause = f"(d.vector @@ to_tsquery('simple', %s) OR {clause})"
+                access_params = [" | ".join(f"'{t}':D" for t in grants.staff), *access_params]
+            where.append(clause)
+            params += access_params
+        more, more_params = self._filters(query)
+        rank = "ts_rank(d.vector, to_tsquery('simple', %s)) DESC"
+        # The rank's parameter goes first in ORDER BY, after the WHERE's; see search().
+        return (
+            "",
+            " AND ".join(where + more),
+            params + more_params,
+            rank.replace("%s", _literal(text)),
+        )
+
+    def _sqlite(self, query: Query):
+        match = " AND ".join(_quoted_words(query.tokens))
+        where = ["search_fts MATCH %s"]
+        params = [match]
+        grants = query.grants
+        if not grants.everything:
+
+            def any_of(tokens):
+                return "(" + " OR ".join("instr(' ' || d.acl || ' ', %s) > 0" for _ in tokens) + ")"
+
+            clause = f"({any_of(grants.ordinary)} AND (d.until IS NULL OR d.until >= %s))"
+            access_params = [f" {t} " for t in grants.ordinary] + [_now(query)]
+            if grants.staff:
+                clause = f"({any_of(grants.staff)} OR {clause})"
+                access_params = [f" {t} " for t in grants.staff] + access_params
+            where.append(clause)
+            params += access_params
+        more, more_params = self._filters(query)
+        joins = "JOIN search_fts ON search_fts.rowid = d.id"
+        # bm25 weights: a title match counts ten times a body match (lower is better).
+        return (
+            joins,
+            " AND ".join(where + more),
+            params + more_params,
+            "bm25(search_fts, 10.0, 1.0)",
+        )
+
+
+def _now(query: Query):
+    return connection.ops.adapt_datetimefield_value(query.now)
+
+
+def _literal(text: str) -> str:
+    """A tsquery string as an SQL literal; it holds only letters, digits and tsquery syntax."""
+    return "'" + text.replace("'", "''") + "'"

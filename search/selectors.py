@@ -1,0 +1,199 @@
+"""The one search function every caller uses: `search.query(user, text, filters, page)`.
+
+It cuts the text into words, works out what the user may see, asks the configured backend and
+turns the answer into what a page shows: results with highlighted snippets, facets with labels
+and counts, the page, and help when nothing was found. Bad input never reaches an engine as
+syntax and never raises: unknown filter values are ignored (and named), pages out of range are
+brought back into range.
+"""
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Industry, Region, User
+from search.access import grants_for
+from search.backends import FACETS, Query, SearchUnavailable, get_backend
+from search.documents import KINDS
+from search.text import highlight, query_tokens, snippet
+
+PAGE_SIZE = 20
+# Engines page through at most 10,000 hits (Elasticsearch's default window); so do we.
+MAX_RESULTS = 10_000
+MAX_PAGE = MAX_RESULTS // PAGE_SIZE
+FACET_LABELS = {
+    "kind": _("Kind"),
+    "region": _("Region"),
+    "industry": _("Industry"),
+    "stage": _("Stage"),
+}
+STAGE_LABELS = {
+    "entry": _("Entry"),
+    "active": _("In correction"),
+    "pre_release": _("Before release"),
+    "released": _("Released"),
+}
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    object_id: int
+    title: SafeString
+    snippet: SafeString
+    url: str
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+@dataclass
+class SearchResults:
+    text: str
+    tokens: list[str]
+    filters: dict[str, str]
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    facets: list[Facet] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unavailable: bool = False
+
+    @property
+    def searched(self) -> bool:
+        return bool(self.tokens)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _clean_filters(filters: dict) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The filters that name something real, their backend form, and the names ignored."""
+    kept, backend, ignored = {}, {}, []
+    for name in FACETS:
+        value = str((filters or {}).get(name) or "").strip()[:40]
+        if not value:
+            continue
+        if name == "kind" and value in KINDS:
+            backend["kind"] = value
+        elif name == "stage" and value in STAGE_LABELS:
+            backend["stage"] = value
+        elif name == "industry" and Industry.objects.filter(code=value).exists():
+            backend["industry"] = value
+        elif name == "region" and (path := _region_path(value)):
+            backend["region_path"] = path
+        else:
+            ignored.append(name)
+            continue
+        kept[name] = value
+    return kept, backend, ignored
+
+
+def _region_path(code: str) -> str:
+    if not code.isdigit():
+        return ""
+    return Region.objects.filter(code=code).values_list("path", flat=True).first() or ""
+
+
+def _page_number(page) -> int:
+    try:
+        return max(1, int(str(page)[:7]))
+    except (TypeError, ValueError):
+        return 1
+
+
+def search_query(
+    user: User | None, text: str, filters: dict | None = None, page=1
+) -> SearchResults:
+    """Search what `user` may see for `text`, narrowed by `filters` (kind, region, industry,
+    stage), `page` of PAGE_SIZE. Never raises for bad input."""
+    text = (text or "").strip()
+    tokens = query_tokens(text)
+    kept, backend_filters, ignored = _clean_filters(filters or {})
+    results = SearchResults(text=text, tokens=tokens, filters=kept, ignored=ignored)
+    if not tokens:
+        return results
+    page = min(_page_number(page), MAX_PAGE)
+    query = Query(
+        tokens=tuple(tokens),
+        grants=grants_for(user),
+        now=timezone.now(),
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        **backend_filters,
+    )
+    backend = get_backend()
+    try:
+        found = backend.search(query)
+        pages = min(ceil(found.total / PAGE_SIZE), MAX_PAGE)
+        if found.total and page > pages:
+            # Past the end (?page=100000): show the last page rather than nothing.
+            page = pages
+            found = backend.search(Query(**{**query.__dict__, "offset": (page - 1) * PAGE_SIZE}))
+    except SearchUnavailable:
+        results.unavailable = True
+        return results
+    results.total, results.page, results.pages = found.total, page, pages
+    results.hits = [
+        Hit(
+            kind=row.kind,
+            kind_label=str(KINDS[row.kind].label),
+            object_id=row.object_id,
+            title=SafeString(highlight(row.title, tokens)),
+            snippet=snippet(row.body, tokens),
+            url=row.url,
+        )
+        for row in found.rows
+        if row.kind in KINDS
+    ]
+    results.facets = _facets(found.facets, kept)
+    return results
+
+
+def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list[Facet]:
+    labels = {
+        "kind": {k: str(spec.label) for k, spec in KINDS.items()},
+        "stage": {k: str(v) for k, v in STAGE_LABELS.items()},
+        "region": dict(
+            Region.objects.filter(code__in=counts.get("region", {})).values_list("code", "name")
+        ),
+        "industry": {
+            i.code: str(i) for i in Industry.objects.filter(code__in=counts.get("industry", {}))
+        },
+    }
+    facets = []
+    for name in FACETS:
+        options = [
+            FacetOption(
+                value=value,
+                label=labels[name].get(value, value),
+                count=count,
+                selected=selected.get(name) == value,
+            )
+            for value, count in sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        if options or name in selected:
+            facets.append(Facet(name=name, label=str(FACET_LABELS[name]), options=options))
+    return facets
