@@ -1,7 +1,7 @@
 """Every write to correction groups: atomic, audited, events sent on commit."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
 from portal import events
 from portal import services as portal_services
 from portal.models import AccountKind, Industry, OffenceCategory, Region, User
+from search.services import index_object_later
 
 # Which kinds of account may hold which role in a group.
 ROLE_KINDS = {
@@ -49,6 +50,8 @@ class GroupData:
     forbidden_places: str
     approved_regions: list[Region]
     case_notes: str = ""
+    languages: list = field(default_factory=list)  # volunteers.Language
+    slots: int = 0  # meeting times, 21 bits as VolunteerProfile.availability
 
 
 def _validate(data: GroupData) -> dict[str, Need]:
@@ -83,6 +86,7 @@ def _write_details(group: CorrectionGroup, data: GroupData, needs: dict[str, Nee
     )
     group.forbidden_industries.set(data.forbidden_industries)
     group.approved_regions.set(data.approved_regions)
+    group.languages.set(data.languages)
 
 
 def _fields(data: GroupData) -> dict:
@@ -97,6 +101,7 @@ def _fields(data: GroupData) -> dict:
         "is_juvenile": data.is_juvenile,
         "forbidden_places": data.forbidden_places.strip(),
         "case_notes": data.case_notes.strip(),
+        "slots": data.slots,
     }
 
 
@@ -117,6 +122,8 @@ def group_create(*, data: GroupData, created_by: User) -> CorrectionGroup:
         region=data.judicial_office,
         data={"needs": sorted(data.needs)},
     )
+    _refresh_suggestions(group)
+    index_object_later(group)
     return group
 
 
@@ -140,7 +147,15 @@ def group_update(*, group: CorrectionGroup, data: GroupData, updated_by: User) -
         region=group.judicial_office,
         data={"fields": changed},
     )
+    _refresh_suggestions(group)
+    index_object_later(group)
     return group
+
+
+def _refresh_suggestions(group: CorrectionGroup) -> None:
+    from groups.matching.refresh import refresh_soon  # the engine imports these services
+
+    refresh_soon([group.pk])
 
 
 def _members_to_tell(group: CorrectionGroup) -> list[int]:
@@ -291,6 +306,7 @@ def group_close(*, group: CorrectionGroup, reason: str, closed_by: User) -> Corr
         data={"reason": reason, "memberships_ended": ended_count},
     )
     events.publish(to_tell, "group.closed", {"group": group.code, "reason": reason})
+    index_object_later(group)
     return group
 
 
@@ -316,6 +332,7 @@ def group_reopen(*, group: CorrectionGroup, reason: str, reopened_by: User) -> C
         region=group.judicial_office,
         data={"reason": reason.strip()[:500]},
     )
+    index_object_later(group)
     return group
 
 

@@ -9,6 +9,7 @@ from partners.models import JobPlacement, Organisation, Posting, Programme
 from partners.text import sanitise_html
 from portal.models import User
 from portal.services import audit_record
+from search.services import index_object_later
 
 Status = Posting.Status
 # The moves an organisation may make with its postings.
@@ -81,7 +82,16 @@ def posting_save(
         region=organisation.region,
         data={"status": posting.status},
     )
+    _refresh_suggestions(posting)
+    index_object_later(posting)
     return posting
+
+
+def _refresh_suggestions(posting: Posting) -> None:
+    """Matching suggests open postings: tell it a posting changed (debounced, after commit)."""
+    from groups.matching.refresh import refresh_for_posting
+
+    refresh_for_posting(posting)
 
 
 @transaction.atomic
@@ -105,4 +115,6 @@ def posting_set_status(*, posting: Posting, status: str, changed_by: User) -> Po
         target=posting,
         region=posting.organisation.region,
     )
+    _refresh_suggestions(posting)
+    index_object_later(posting)
     return posting

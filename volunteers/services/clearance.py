@@ -1,0 +1,48 @@
+"""Clearance to work with juveniles: matching suggests a person for a juvenile group only once a
+coordinator of a region they serve has cleared them. Audited; suggestions refresh on commit."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import services as portal_services
+from portal.models import User
+from volunteers.models import VolunteerProfile
+from volunteers.services.vetting import vetting_region
+
+
+@transaction.atomic
+def profile_clear_for_juveniles(
+    *, profile: VolunteerProfile, cleared: bool, by: User
+) -> VolunteerProfile:
+    """Clear a vetted person to work with juveniles, or withdraw the clearance."""
+    from groups.matching.refresh import refresh_for_profile
+
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    region = vetting_region(profile, by)
+    if region is None:
+        raise PermissionDenied
+    if cleared and profile.status != VolunteerProfile.Status.APPROVED:
+        raise ValidationError(_("Only an approved person can be cleared to work with juveniles."))
+    if profile.cleared_for_juveniles == cleared:
+        return profile
+    profile.cleared_for_juveniles = cleared
+    profile.cleared_for_juveniles_by = by if cleared else None
+    profile.cleared_for_juveniles_at = timezone.now() if cleared else None
+    profile.save(
+        update_fields=[
+            "cleared_for_juveniles", "cleared_for_juveniles_by", "cleared_for_juveniles_at",
+            "updated_at",
+        ]
+    )  # fmt: skip
+    portal_services.audit_record(
+        actor=by,
+        action="volunteer.juvenile_cleared"
+        if cleared
+        else "volunteer.juvenile_clearance_withdrawn",
+        target=profile,
+        region=region,
+    )
+    refresh_for_profile(profile)
+    return profile
