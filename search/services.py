@@ -130,3 +130,20 @@ def index_check(*, repair: bool = True) -> dict[str, dict[str, int]]:
             logger.warning("search index drift for %s: %s", kind, report[kind])
             documents_sync(kind=kind, ids=[*missing, *stale, *extra])
     return report
+
+
+MODEL_KINDS = {
+    "partners.jobplacement": "job",
+    "partners.programme": "programme",
+    "partners.organisation": "organisation",
+    "volunteers.activity": "activity",
+    "volunteers.volunteerprofile": "volunteer",
+    "groups.correctiongroup": "group",
+}
+
+
+def index_object_later(obj) -> None:
+    """index_later for a model instance of a searchable kind (the one call services make)."""
+    if obj is None:
+        return
+    index_later(MODEL_KINDS[obj._meta.label_lower], obj.pk)

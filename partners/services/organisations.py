@@ -18,6 +18,7 @@ from partners.credit_code import normalise_credit_code, validate_credit_code
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
 from portal.models import AccountKind, User
 from portal.services import audit_record
+from search.services import index_object_later
 
 INVITATION_DAYS = 14
 # What an organisation's owner states; the rest (status, licence) changes through services.
@@ -155,6 +156,7 @@ def organisation_update(*, organisation: Organisation, data: dict, updated_by: U
         region=organisation.region,
         data={"fields": changed},
     )
+    index_object_later(organisation)
     return organisation
 
 
@@ -191,6 +193,7 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Non
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
     organisation.save()
+    index_object_later(organisation)
     audit_record(
         actor=verified_by,
         action="organisation.verified",
@@ -215,6 +218,7 @@ def organisation_reject(*, organisation: Organisation, reason: str, rejected_by:
     organisation.verified_by = rejected_by
     organisation.verified_at = timezone.now()
     organisation.save()
+    index_object_later(organisation)
     audit_record(
         actor=rejected_by,
         action="organisation.rejected",

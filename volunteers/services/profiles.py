@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal import services as portal_services
 from portal.models import AccountKind, Region, User
+from search.services import index_object_later
 from volunteers import identity
 from volunteers.models import Language, ServiceRecord, SignUp, Skill, VolunteerProfile
 from volunteers.reference import PLEDGE_VERSION
@@ -109,6 +110,7 @@ def profile_save(*, profile: VolunteerProfile, data: ProfileData, by: User) -> V
     profile.languages.set(data.languages)
     profile.regions.set(data.regions)
     portal_services.audit_record(actor=by, action="volunteer.profile_saved", target=profile)
+    index_object_later(profile)
     return profile
 
 
@@ -162,6 +164,7 @@ def profile_submit(*, profile: VolunteerProfile, by: User) -> VolunteerProfile:
         kind="vetting.submitted",
         title=_("A profile waits for vetting: %(name)s") % {"name": profile},
     )
+    index_object_later(profile)
     return profile
 
 
@@ -190,4 +193,5 @@ def account_delete(*, user: User) -> None:
         target=profile,
         data={"user_id": user.pk},
     )
+    index_object_later(profile)
     user.delete()
