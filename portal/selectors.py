@@ -5,16 +5,30 @@ from django.db.models import Count, Q, QuerySet
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
 
+def _role_paths(user: User) -> tuple[tuple[str, str], ...]:
+    """(role, region path) of each staff role, read once per user object: a page asks for the
+    roles in the menu and again in its permission checks, and should not pay each time.
+    portal.services.staff_role_grant/revoke forget it."""
+    cached = getattr(user, "_portal_role_paths", None)
+    if cached is None:
+        cached = tuple(StaffRole.objects.filter(user=user).values_list("role", "region__path"))
+        user._portal_role_paths = cached
+    return cached
+
+
+def roles_forget(user: User) -> None:
+    """Drop the memo of _role_paths after a grant or revocation."""
+    if hasattr(user, "_portal_role_paths"):
+        del user._portal_role_paths
+
+
 def regions_covered_by(user: User, *, role: str | None = None) -> QuerySet[Region]:
     """Every region the user's staff roles cover (a role covers its region and all beneath)."""
     if not user.is_authenticated:
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.all()
-    roles = user.staff_roles.all()
-    if role:
-        roles = roles.filter(role=role)
-    paths = list(roles.values_list("region__path", flat=True))
+    paths = [path for held, path in _role_paths(user) if role is None or held == role]
     if not paths:
         return Region.objects.none()
     scope = Q()
@@ -31,7 +45,7 @@ def user_roles(user: User) -> set[str]:
     """The staff roles a user holds anywhere, for navigation."""
     if not user.is_authenticated:
         return set()
-    return set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    return {role for role, _path in _role_paths(user)}
 
 
 def staff_roles_of(user: User) -> list[StaffRole]:

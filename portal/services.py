@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from portal import selectors
 from portal.context import current_origin
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
@@ -80,6 +81,7 @@ def staff_role_grant(
     staff_role, _created = StaffRole.objects.get_or_create(
         user=user, role=role, region=region, defaults={"granted_by": granted_by}
     )
+    selectors.roles_forget(user)
     if user.kind != AccountKind.STAFF:
         user.kind = AccountKind.STAFF
         user.save(update_fields=["kind"])
@@ -100,6 +102,7 @@ def staff_role_grant(
 def staff_role_revoke(*, staff_role: StaffRole, revoked_by: User | None) -> None:
     """Take a staff role away; an education officer with no such role left leaves the editors."""
     user, role, region = staff_role.user, staff_role.role, staff_role.region
+    selectors.roles_forget(user)
     staff_role.delete()
     if role == StaffRole.Role.EDUCATION_OFFICER and not user.staff_roles.filter(role=role).exists():
         user.groups.remove(*Group.objects.filter(name=EDITORS_GROUP))
