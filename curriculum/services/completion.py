@@ -1,11 +1,14 @@
 """Online learning: a learner (or the lead on their behalf) opens a lesson, spends its time,
 answers the quiz, and the completion is recorded once."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from curriculum import conf
 from curriculum.models import DeliveryMode, LessonCompletion, LessonPage, LessonStart
 from curriculum.services.hours import hours_recompute, month_of
 from groups.models import CorrectionGroup, Membership
@@ -86,8 +89,9 @@ def lesson_complete(
     if LessonCompletion.objects.filter(group=group, lesson=lesson).exists():
         raise ValidationError(_("This lesson has already been completed; it counts once."))
     now = timezone.now()
-    spent = int((now - start.started_at).total_seconds() // 60) if start else 0
-    if spent < lesson.duration_minutes:
+    elapsed = now - start.started_at if start else timedelta(0)
+    if elapsed < conf.study_time(lesson.duration_minutes):
+        spent = int(elapsed.total_seconds() // conf.seconds_per_study_minute())
         raise ValidationError(
             _("This lesson takes %(need)s minutes; %(spent)s have passed since it was opened.")
             % {"need": lesson.duration_minutes, "spent": spent}
