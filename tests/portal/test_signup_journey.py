@@ -16,7 +16,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from portal.models import AuditEvent, User
 from tests.conftest import CHROMIUM
-from tests.factories import VolunteerFactory
+from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.factories import VolunteerFactory, coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,3 +157,22 @@ def test_bad_sign_up_input_is_shown_next_to_each_field_and_nothing_is_created(pa
 
     assert User.objects.count() == users_before
     assert mail.outbox == []
+
+
+def test_a_coordinators_long_menu_stays_one_row_on_a_phone(page, regions):
+    """A coordinator has some sixteen places; on a phone they scroll sideways in one row, so
+    the page itself still starts on the first screen and every place can be reached."""
+    user = coordinator(regions["440100"])
+    page.goto("/accounts/login/")
+    page.fill("[name=login]", user.email)
+    page.fill("[name=password]", FACTORY_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(url_of("/me/"))
+    links = page.locator(".site-nav li")
+    assert links.count() >= 12
+    tops = {round(box["y"]) for box in (links.nth(i).bounding_box() for i in range(links.count()))}
+    assert len(tops) == 1, "the menu wraps onto more than one row"
+    assert page.locator("main h1").bounding_box()["y"] < 400
+    assert_fits_phone(page)
+    page.get_by_role("link", name="审计日志").click()  # the last staff place, scrolled to
+    page.wait_for_url(url_of("/audit/"))
