@@ -3,16 +3,31 @@ reads ("心理咨询技能匹配", "同一司法所", "周三下午有空"). Wei
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from groups.matching import weights as w
 from groups.matching.constraints import STEPLEN
 from groups.matching.facts import GroupFacts, OfferFacts, PersonFacts
+from groups.reference import NEEDS
 
 
 def _day(day: int) -> str:
     return (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
             _("Saturday"), _("Sunday"))[day]  # fmt: skip
+
+
+def _need(code: str) -> str:
+    """A need's name in the active language (the starting taxonomy; other codes as they are)."""
+    names = {c: (zh, en) for c, zh, en in NEEDS}
+    if code not in names:
+        return code
+    zh, en = names[code]
+    return en.lower() if (get_language() or "").startswith("en") else zh
+
+
+def _benefit(benefit: str) -> str:
+    return {"housing": _("housing"), "meals": _("meals"), "training": _("training")}[benefit]
 
 
 def _part(part: str) -> str:
@@ -101,7 +116,8 @@ def score_offer(offer: OfferFacts, group: GroupFacts) -> Scored:
     served = [code for code in group.needs if code in offer.serves]
     total = w.COVERAGE * coverage(offer.serves, group.needs)
     if served:
-        reasons.append(_("answers the need for %(needs)s") % {"needs": "、".join(served)})
+        names = "、".join(_need(code) for code in served)
+        reasons.append(_("answers the need for %(needs)s") % {"needs": names})
     near = closeness(offer.region_paths, group.office_path)
     total += w.REGION * near
     if reason := _closeness_reason(near):
@@ -111,7 +127,8 @@ def score_offer(offer: OfferFacts, group: GroupFacts) -> Scored:
         useful = sorted(b for b in offer.benefits if answered.get(b) in group.needs)
         if useful:
             total += w.BENEFITS * len(useful) / 3
-            reasons.append(_("benefits: %(benefits)s") % {"benefits": "、".join(useful)})
+            names = "、".join(_benefit(b) for b in useful)
+            reasons.append(_("benefits: %(benefits)s") % {"benefits": names})
         if offer.salary_min:
             total += w.SALARY * min(offer.salary_min / w.SALARY_FULL, 1.0)
     return Scored(offer.kind, offer.id, round(total, 2), tuple(reasons))

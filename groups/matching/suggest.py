@@ -215,7 +215,7 @@ def groups_with_unmet_needs(user, *, region=None):
     from volunteers.models import VolunteerProfile
 
     served = Membership.objects.filter(
-        group=OuterRef(OuterRef("group")),
+        group=OuterRef("group"),
         left_at__isnull=True,
         user__volunteer_profile__status=VolunteerProfile.Status.APPROVED,
         user__volunteer_profile__skills__serves=OuterRef("need"),
