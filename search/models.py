@@ -8,30 +8,33 @@ SQLite an FTS5 table kept in step by triggers. Django never writes either.
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
-    kind = models.CharField(max_length=16)
-    object_id = models.PositiveBigIntegerField()
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
+    kind = models.CharField(_("kind"), max_length=16)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("address"), max_length=300)
     # Facets: the city (or higher) a document belongs to, its industry and stage codes.
-    region = models.CharField(max_length=9, blank=True)
-    region_path = models.CharField(max_length=64, blank=True)
-    industry = models.CharField(max_length=40, blank=True)
-    stage = models.CharField(max_length=20, blank=True)
+    region = models.CharField(_("region"), max_length=9, blank=True)
+    region_path = models.CharField(_("region path"), max_length=64, blank=True)
+    industry = models.CharField(_("industry"), max_length=40, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
     # Who may see it (search.access): space-separated tokens, and for the tokens of ordinary
     # users an end (a job's closing day, an activity's end); staff scopes ignore it.
-    acl = models.TextField()
-    until = models.DateTimeField(null=True, blank=True)
-    title_tokens = models.TextField(blank=True)
-    body_tokens = models.TextField(blank=True)
+    acl = models.TextField(_("who may see it"))
+    until = models.DateTimeField(_("visible until"), null=True, blank=True)
+    title_tokens = models.TextField(_("title words"), blank=True)
+    body_tokens = models.TextField(_("text words"), blank=True)
     # A digest of what was indexed: the consistency check compares it with the database.
-    digest = models.CharField(max_length=32)
-    indexed_at = models.DateTimeField(default=timezone.now)
+    digest = models.CharField(_("digest"), max_length=32)
+    indexed_at = models.DateTimeField(_("indexed at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchdocument_unique")
         ]

@@ -42,10 +42,16 @@ def index_later(kind: str, pk) -> None:
     if not connection.in_atomic_block:
         _enqueue(kind, [int(pk)])
         return
-    pending = getattr(connection, "_search_pending", None)
-    # A rolled-back block discards its on-commit callbacks: start a new batch then.
-    if pending is None or not any(f == pending.flush for _, f, _ in connection.run_on_commit):
-        pending = connection._search_pending = _Pending()
+    # One batch per atomic block; a rolled-back block discards its on-commit callbacks, and
+    # with them its batch, so a batch whose flush is no longer registered is started afresh.
+    registered = {id(getattr(f, "__self__", None)) for _, f, _ in connection.run_on_commit}
+    batches = connection.__dict__.setdefault("_search_pending", {})
+    key = tuple(connection.savepoint_ids)
+    pending = batches.get(key)
+    if pending is None or id(pending) not in registered:
+        for stale in [k for k, b in batches.items() if id(b) not in registered]:
+            del batches[stale]
+        pending = batches[key] = _Pending()
         transaction.on_commit(pending.flush, robust=True)
     pending.add(kind, pk)
 
