@@ -117,6 +117,8 @@ def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int):
 
 def suggestions_for_groups(groups, *, per_kind: int = 5, needs_only=None):
     """[(group, {kind: [Suggestion]})] for many groups at once, in constant queries."""
+    if hasattr(groups, "select_related"):
+        groups = groups.select_related("judicial_office", "offence")
     groups = list(groups)
     facts = group_facts(groups, needs_only=needs_only)
     pool = _pool(facts)
@@ -230,7 +232,11 @@ def groups_with_unmet_needs(user, *, region=None):
 def region_overview(user, *, per_group: int = 3, limit: int = 50):
     """[(group, {kind: [Suggestion]})] for the groups with unmet needs in the regions the user
     coordinates, newest first, each with its best candidates for the needs still unmet."""
-    groups = list(groups_with_unmet_needs(user).order_by("-created_at", "-id")[:limit])
+    groups = list(
+        groups_with_unmet_needs(user)
+        .select_related("judicial_office", "offence")
+        .order_by("-created_at", "-id")[:limit]
+    )
     if not groups:
         return []
     unmet = unmet_needs([g.pk for g in groups])
@@ -248,7 +254,11 @@ def region_proposal(user, *, region=None) -> BulkProposal:
         user.is_superuser or user_covers_region(user, region, role="coordinator")
     ):
         raise Http404
-    groups = list(groups_with_unmet_needs(user, region=region).order_by("code"))
+    groups = list(
+        groups_with_unmet_needs(user, region=region)
+        .select_related("judicial_office", "offence")
+        .order_by("code")
+    )
     if not groups:
         return BulkProposal([], 0.0, 0.0, 0.0)
     unmet = unmet_needs([g.pk for g in groups])
