@@ -128,3 +128,100 @@ def test_nothing_found_offers_help(indexed, client):
     assert response.context["results"].total == 0
     assert "?q=%E5%8D%B1%E9%99%A9%E9%A9%BE%E9%A9%B6" in html  # search one word: 危险驾驶
     assert "?q=%E5%8D%B1%E9%99%A9%E9%A9%BE%E9%A9%B6%20%E5%AE%B6%E9%A3%8E%E6%95%99%E8%82%B2" in html
+
+
+# --- kept in step with the database --------------------------------------------------------
+
+
+def test_closing_a_job_removes_it_and_reopening_brings_it_back(
+    indexed, django_capture_on_commit_callbacks
+):
+    from partners import services
+    from partners.models import JobPlacement
+
+    job = JobPlacement.objects.get(title="数控车床操作工")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.posting_set_status(posting=job, status="closed", changed_by=indexed.partner)
+    assert "数控车床操作工" not in titles_of(find(None, "数控车床"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.posting_set_status(posting=job, status="open", changed_by=indexed.partner)
+    assert titles_of(find(None, "数控车床")) == ["数控车床操作工"]
+
+
+def test_a_changed_title_is_found_by_its_new_words(indexed, django_capture_on_commit_callbacks):
+    from partners.models import JobPlacement
+    from search.services import index_object_later
+
+    job = JobPlacement.objects.get(title="IT运维助理")
+    JobPlacement.objects.filter(pk=job.pk).update(title="网络运维工程师助理")
+    with django_capture_on_commit_callbacks(execute=True):
+        index_object_later(job)  # what every write service does; the task reads the row again
+    assert titles_of(find(None, "工程师")) == ["网络运维工程师助理"]
+    assert find(None, "IT").total == 0
+
+
+def test_the_rebuild_command_reindexes_a_kind_behind_the_alias(indexed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from search.backends import get_backend
+
+    before = set(get_backend().digests("job"))
+    out = StringIO()
+    call_command("search_index", "--rebuild", "--kind", "job", "--quiet", stdout=out)
+    assert "job" in out.getvalue() and "2 documents" in out.getvalue()
+    assert set(get_backend().digests("job")) == before
+    assert {"数控车床操作工", "IT运维助理"} <= set(titles_of(find(None, "就业")))
+
+
+def test_the_consistency_check_reports_drift_and_repairs_it(indexed):
+    from curriculum.models import LessonPage
+    from search.backends import get_backend
+    from search.services import index_check
+
+    lesson = LessonPage.objects.get(title="醉驾的法律后果")
+    get_backend().delete("lesson", [lesson.pk])
+    LessonPage.objects.filter(title="文明出行，从我做起").update(title="文明出行，安全回家")
+    report = index_check(repair=True)
+    assert report["lesson"] == {"missing": 1, "stale": 1, "extra": 0}
+    assert all(drift == {"missing": 0, "stale": 0, "extra": 0} for drift in index_check().values())
+    assert "醉驾的法律后果" in titles_of(find(None, "醉驾"))
+    assert "文明出行，安全回家" in titles_of(find(None, "安全回家"))
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def test_the_page_shows_facets_snippets_and_links(indexed, client):
+    response = client.get(reverse("search:results"), {"q": "就业"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>就业</mark>" in html
+    assert 'data-facet="kind" data-value="job"' in html
+    jobs = client.get(reverse("search:results"), {"q": "就业", "kind": "job"})
+    assert 'class="facet-selected"' in jobs.content.decode()
+    assert len(jobs.context["results"].hits) == 2
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    indexed, client_for, django_assert_max_num_queries
+):
+    from search.backends import get_backend
+    from search.documents import Doc
+
+    client = client_for(indexed.coordinator)
+    url = reverse("search:results")
+    with django_assert_max_num_queries(14):
+        client.get(url, {"q": "矫正"})
+    # Many more documents (and pages of them): the same number of queries.
+    get_backend().upsert(
+        [
+            Doc(kind="lesson", object_id=10_000 + i, title=f"社区矫正专题课程{i}",
+                body="社区矫正 就业 心理疏导", url=f"/x/{i}/", acl=["public"])
+            for i in range(300)
+        ]
+    )  # fmt: skip
+    with django_assert_max_num_queries(14):
+        response = client.get(url, {"q": "矫正", "page": "3"})
+    assert response.context["results"].total > 300 and response.context["results"].page == 3
