@@ -43,8 +43,12 @@ def lesson_open_for_user(*, lesson: LessonPage, user: User) -> None:
         role__in=LEARNING_ROLES,
         group__status=CorrectionGroup.Status.ACTIVE,
     ).values_list("group_id", flat=True)
-    for group_id in group_ids:
-        LessonStart.objects.get_or_create(group_id=group_id, lesson=lesson)
+    # One insert for all their groups, whatever their number; a group that opened the lesson
+    # before keeps its first time (the unique constraint turns the insert into nothing).
+    LessonStart.objects.bulk_create(
+        [LessonStart(group_id=group_id, lesson=lesson) for group_id in group_ids],
+        ignore_conflicts=True,
+    )
 
 
 def grade(quiz: dict | None, answers: dict[str, str]) -> tuple[int | None, dict]:

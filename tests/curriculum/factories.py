@@ -61,9 +61,8 @@ def lesson(
     parent, title="好家风伴我行", *, quiz=True, offences=(), publish=True, **fields
 ) -> LessonPage:
     fields.setdefault("duration_minutes", 45)
-    page = LessonPage(
-        title=title, summary=f"《{title}》课程简介。", body=body(quiz=quiz), live=publish, **fields
-    )
+    fields.setdefault("summary", f"《{title}》课程简介。")
+    page = LessonPage(title=title, body=body(quiz=quiz), live=publish, **fields)
     page.offences = list(OffenceCategory.objects.filter(code__in=offences))
     parent.add_child(instance=page)
     if publish:
