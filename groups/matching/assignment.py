@@ -53,6 +53,8 @@ def greedy(scores: np.ndarray, capacity: list[int]) -> Proposal:
         score = scores[g, p]
         if score <= 0:
             break
+        if len(taken) == scores.shape[0]:
+            break  # every group has someone
         if g in taken or left[p] <= 0:
             continue
         taken.add(int(g))
