@@ -3,9 +3,11 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import CorrectionGroup, GroupNeed, Membership, Need
+from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership, Need
 from groups.services import GroupData
 from portal.models import Industry, OffenceCategory, Region, User
+from volunteers.forms import AVAILABILITY_CHOICES
+from volunteers.models import Language
 
 
 class DateInput(forms.DateInput):
@@ -71,6 +73,20 @@ class GroupForm(forms.Form):
             "The regions the person may live and work in; within the judicial office's province."
         ),
     )
+    # What matching compares with people (groups.matching): languages and meeting times.
+    languages = forms.ModelMultipleChoiceField(
+        queryset=Language.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        label=_("Languages and dialects the person works in"),
+    )
+    slots = forms.MultipleChoiceField(
+        label=_("When the group meets"),
+        choices=AVAILABILITY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
+        help_text=_("Leave empty for any time."),
+    )
     case_notes = forms.CharField(
         label=_("Restricted case notes"),
         required=False,
@@ -113,7 +129,7 @@ class GroupForm(forms.Form):
         "start_date",
         "planned_end_date",
     )
-    AREA_FIELDS = ("forbidden_places", "approved_regions", "case_notes")
+    AREA_FIELDS = ("forbidden_places", "approved_regions", "languages", "slots", "case_notes")
     needs_error = None
 
     def case_fields(self):
@@ -154,6 +170,8 @@ class GroupForm(forms.Form):
             forbidden_places=c["forbidden_places"],
             approved_regions=list(c["approved_regions"]),
             case_notes=c["case_notes"],
+            languages=list(c["languages"]),
+            slots=sum(1 << int(bit) for bit in c["slots"]),
         )
 
     @classmethod
@@ -175,6 +193,8 @@ class GroupForm(forms.Form):
         }
         initial["forbidden_industries"] = list(group.forbidden_industries.all())
         initial["approved_regions"] = list(group.approved_regions.all())
+        initial["languages"] = list(group.languages.all())
+        initial["slots"] = [str(i) for i in range(21) if group.slots >> i & 1]
         for code, priority in group.group_needs.values_list("need__code", "priority"):
             initial[f"need_{code}"] = priority
         return initial
@@ -235,4 +255,19 @@ class LearnerForm(forms.Form):
         label=_("Pseudonymous display name"),
         max_length=50,
         help_text=_("Not the person's real name, e.g. 学员甲."),
+    )
+
+
+class SuggestionForm(forms.Form):
+    """Which suggestion a button acts on (the matching pages post this)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=MatchDecline.CandidateKind.choices)
+    candidate_id = forms.IntegerField(label=_("Candidate"), min_value=1)
+
+
+class SuggestionDeclineForm(SuggestionForm):
+    reason = forms.CharField(
+        label=_("Why not?"),
+        max_length=MatchDecline._meta.get_field("reason").max_length,
+        help_text=_("Required; the suggestion is not shown again for this group."),
     )

@@ -30,6 +30,8 @@ TIMELINE_LABELS = {
     "group.closed": _("closed the group"),
     "group.reopened": _("reopened the group"),
     "group.learner_created": _("created the learner account"),
+    "group.suggestion_accepted": _("accepted a suggestion"),
+    "group.suggestion_declined": _("declined a suggestion"),
 }
 # Roles that see the restrictions' details and take part in casework decisions.
 CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
