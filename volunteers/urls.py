@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers import activity_views, views
+from volunteers import activity_views, clearance_views, views
 
 app_name = "volunteers"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("queue/approve/", views.bulk_approve, name="bulk_approve"),
     path("directory/", views.directory, name="directory"),
     path("people/<int:pk>/", views.profile_detail, name="profile_detail"),
+    path(
+        "people/<int:pk>/juveniles/", clearance_views.juvenile_clearance, name="juvenile_clearance"
+    ),
     path("hours/", views.hours, name="hours"),
     path("hours/review/", views.hours_review, name="hours_review"),
     path("hours/<int:pk>/decide/", views.hours_decide, name="hours_decide"),

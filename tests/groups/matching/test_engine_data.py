@@ -86,3 +86,39 @@ def test_only_a_coordinator_of_their_region_may_clear_and_only_an_approved_perso
     pending.refresh_from_db()
     assert not person.cleared_for_juveniles and not pending.cleared_for_juveniles
     assert not AuditEvent.objects.filter(action__startswith="volunteer.juvenile").exists()
+
+
+def test_the_vetting_page_clears_and_withdraws_with_a_post(scene, make, client_for):
+    person = make.person("张晓明").volunteer_profile
+    url = reverse("volunteers:juvenile_clearance", args=[person.pk])
+    page = reverse("volunteers:profile_detail", args=[person.pk])
+    client = client_for(scene.coordinator)
+    assert "从不推荐" in client.get(page).content.decode()
+    response = client.post(url, {"cleared": "1"}, follow=True)
+    assert "已准许与未成年人小组工作" in response.content.decode()
+    person.refresh_from_db()
+    assert person.cleared_for_juveniles
+    client.post(url, {"cleared": "0"})
+    person.refresh_from_db()
+    assert not person.cleared_for_juveniles
+
+
+@pytest.mark.parametrize("who", ["other_coordinator", "volunteer", "anonymous"])
+def test_only_a_coordinator_of_their_region_may_post_the_clearance(scene, make, client_for, who):
+    person = make.person("张晓明").volunteer_profile
+    user = {"other_coordinator": scene.other_coordinator, "volunteer": person.user,
+            "anonymous": None}[who]  # fmt: skip
+    response = client_for(user).post(
+        reverse("volunteers:juvenile_clearance", args=[person.pk]), {"cleared": "1"}
+    )
+    assert response.status_code == (302 if who == "anonymous" else 404)
+    if who == "anonymous":
+        assert "/accounts/login/" in response["Location"]
+    person.refresh_from_db()
+    assert not person.cleared_for_juveniles
+    assert (
+        client_for(scene.coordinator)
+        .get(reverse("volunteers:juvenile_clearance", args=[person.pk]))
+        .status_code
+        == 405
+    )
