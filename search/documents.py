@@ -151,11 +151,12 @@ class _PostingKind(Kind):
             kind=self.name,
             object_id=posting.pk,
             title=posting.title,
+            # The kind's own words last: found by them, but the snippet starts with content.
             body=_join(
-                self.kind_words,
+                plain_text(posting.description),
                 org.name,
                 self.details(posting),
-                plain_text(posting.description),
+                self.kind_words,
             )[:BODY_CHARS],
             url=reverse(self.url_name, args=[posting.pk]),
             region=regions.city_code(org.region.path),
