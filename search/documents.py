@@ -153,7 +153,7 @@ class _PostingKind(Kind):
             title=posting.title,
             # The kind's own words last: found by them, but the snippet starts with content.
             body=_join(
-                plain_text(posting.description),
+                plain_text(posting.description)[: BODY_CHARS // 2],
                 org.name,
                 self.details(posting),
                 self.kind_words,
