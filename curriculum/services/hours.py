@@ -29,38 +29,70 @@ def month_of(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def hours_recompute(*, group: CorrectionGroup, month: date) -> LearningHours:
+def hours_recompute(*, group: CorrectionGroup, month: date) -> None:
     """Rewrite the group's record for `month` from its completions and attendance.
 
     Derived data, so it is recomputed from the source rows rather than incremented: running it
     twice, or after a correction of the roster, gives the same figure.
     """
+    hours_recompute_groups(group_ids=[group.pk], month=month)
+
+
+def hours_recompute_groups(*, group_ids: list[int], month: date) -> int:
+    """The same for several groups (a session's roster), in the same few queries."""
+    return _hours_write(month=month, group_ids=group_ids)
+
+
+def _hours_write(*, month: date, group_ids: list[int] | None = None) -> int:
+    """Rewrite the records of `month` from the source rows, in four queries whatever the number
+    of groups: those of `group_ids` (zero where they have nothing), or every group with learning
+    that month (after bulk loads). Returns how many records were written."""
     month = month.replace(day=1)
     start, end = month_bounds(month)
-    online = LessonCompletion.objects.filter(
-        group=group, completed_at__gte=start, completed_at__lt=end
-    ).aggregate(total=Sum("minutes"))["total"]
-    offline = Attendance.objects.filter(
-        group=group,
-        status=Attendance.Status.PRESENT,
-        session__starts_at__gte=start,
-        session__starts_at__lt=end,
-    ).aggregate(total=Sum("minutes"))["total"]
-    online, offline = online or 0, offline or 0
     required = conf.required_minutes()
-    hours, _created = LearningHours.objects.update_or_create(
-        group=group,
-        month=month,
-        defaults={
-            "judicial_office_id": group.judicial_office_id,
-            "online_minutes": online,
-            "offline_minutes": offline,
-            "total_minutes": online + offline,
-            "required_minutes": required,
-            "shortfall": online + offline < required,
-        },
+    completions = LessonCompletion.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    attendance = Attendance.objects.filter(
+        status=Attendance.Status.PRESENT, session__starts_at__gte=start, session__starts_at__lt=end
     )
-    return hours
+    totals: dict[int, list[int]] = {}
+    if group_ids is not None:
+        totals = {pk: [0, 0] for pk in group_ids}
+        completions = completions.filter(group_id__in=group_ids)
+        attendance = attendance.filter(group_id__in=group_ids)
+    for row in completions.values("group_id").annotate(total=Sum("minutes")).order_by():
+        totals.setdefault(row["group_id"], [0, 0])[0] = row["total"]
+    for row in attendance.values("group_id").annotate(total=Sum("minutes")).order_by():
+        totals.setdefault(row["group_id"], [0, 0])[1] = row["total"]
+    offices = dict(
+        CorrectionGroup.objects.filter(pk__in=list(totals)).values_list("pk", "judicial_office_id")
+    )
+    LearningHours.objects.bulk_create(
+        (
+            LearningHours(
+                group_id=pk,
+                judicial_office_id=offices[pk],
+                month=month,
+                online_minutes=on,
+                offline_minutes=off,
+                total_minutes=on + off,
+                required_minutes=required,
+                shortfall=on + off < required,
+            )
+            for pk, (on, off) in totals.items()
+        ),
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["group", "month"],
+        update_fields=[
+            "online_minutes",
+            "offline_minutes",
+            "total_minutes",
+            "required_minutes",
+            "shortfall",
+            "updated_at",
+        ],
+    )
+    return len(totals)
 
 
 @transaction.atomic
@@ -123,54 +155,4 @@ def hours_flag_shortfalls(*, month: date) -> int:
 def hours_rebuild(*, month: date) -> int:
     """Rewrite every group's record for `month` from the source rows in a few set-based
     queries (after bulk loads: seed_scale, imports). Returns how many records were written."""
-    month = month.replace(day=1)
-    start, end = month_bounds(month)
-    required = conf.required_minutes()
-    totals: dict[int, list[int]] = {}
-    online = (
-        LessonCompletion.objects.filter(completed_at__gte=start, completed_at__lt=end)
-        .values("group_id")
-        .annotate(total=Sum("minutes"))
-    )
-    for row in online:
-        totals.setdefault(row["group_id"], [0, 0])[0] = row["total"]
-    offline = (
-        Attendance.objects.filter(
-            status=Attendance.Status.PRESENT,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-        )
-        .values("group_id")
-        .annotate(total=Sum("minutes"))
-    )
-    for row in offline:
-        totals.setdefault(row["group_id"], [0, 0])[1] = row["total"]
-    offices = dict(
-        CorrectionGroup.objects.filter(pk__in=totals).values_list("pk", "judicial_office_id")
-    )
-    LearningHours.objects.bulk_create(
-        (
-            LearningHours(
-                group_id=pk,
-                judicial_office_id=offices[pk],
-                month=month,
-                online_minutes=on,
-                offline_minutes=off,
-                total_minutes=on + off,
-                required_minutes=required,
-                shortfall=on + off < required,
-            )
-            for pk, (on, off) in totals.items()
-        ),
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["group", "month"],
-        update_fields=[
-            "online_minutes",
-            "offline_minutes",
-            "total_minutes",
-            "required_minutes",
-            "shortfall",
-        ],
-    )
-    return len(totals)
+    return _hours_write(month=month)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curriculum.models import Attendance, DeliveryMode, LessonPage, LessonSession
-from curriculum.services.hours import hours_recompute, month_of
+from curriculum.services.hours import hours_recompute_groups, month_of
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
 from portal.models import Region, StaffRole, User
@@ -151,9 +151,7 @@ def attendance_record(
         attendance.recorded_by, attendance.recorded_at = recorded_by, now
         changed.append(attendance)
     Attendance.objects.bulk_update(changed, ["status", "minutes", "recorded_by", "recorded_at"])
-    month = month_of(session.starts_at)
-    for attendance in changed:
-        hours_recompute(group=attendance.group, month=month)
+    hours_recompute_groups(group_ids=list(rows), month=month_of(session.starts_at))
     portal_services.audit_record(
         actor=recorded_by,
         action="curriculum.attendance_recorded",
