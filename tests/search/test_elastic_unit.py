@@ -108,3 +108,14 @@ def test_a_kind_filter_searches_that_kind_s_alias_only(settings):
     settings.SEARCH_INDEX_PREFIX = "portal"
     assert build_search(query(kind="lesson"))._index == ["portal-lesson"]
     assert set(build_search(query())._index) == {f"portal-{k}" for k in KINDS}
+
+
+@pytest.mark.django_db
+def test_an_engine_that_does_not_answer_gets_a_plain_message_not_its_error(settings, client):
+    from django.urls import reverse
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    response = client.get(reverse("search:results"), {"q": "就业"})
+    assert response.status_code == 503
+    assert response.context["results"].unavailable
+    assert "Connection" not in response.content.decode()
