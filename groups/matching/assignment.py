@@ -45,19 +45,24 @@ def optimal(scores: np.ndarray, capacity: list[int]) -> Proposal:
 
 def greedy(scores: np.ndarray, capacity: list[int]) -> Proposal:
     """Best remaining pair first: the obvious method, kept only as the yardstick."""
-    left = list(capacity)
-    taken = set()
+    left = np.array(capacity, dtype=np.int64)
+    taken = np.zeros(scores.shape[0], dtype=bool)
     pairs = []
-    order = np.dstack(np.unravel_index(np.argsort(-scores, axis=None), scores.shape))[0]
-    for g, p in order:
-        score = scores[g, p]
-        if score <= 0:
+    flat = np.flatnonzero(scores > 0)
+    # Highest score first (stable, so ties go to the lower group, then person, index).
+    flat = flat[np.argsort(-scores.ravel()[flat], kind="stable")]
+    groups, people = np.unravel_index(flat, scores.shape)
+    # Walk the pairs in chunks, dropping at once those whose group is served or whose person is
+    # full; only the survivors are looked at one by one.
+    for start in range(0, len(flat), 4096):
+        g_chunk, p_chunk = groups[start : start + 4096], people[start : start + 4096]
+        alive = ~taken[g_chunk] & (left[p_chunk] > 0)
+        for g, p in zip(g_chunk[alive], p_chunk[alive], strict=True):
+            if taken[g] or left[p] <= 0:
+                continue
+            taken[g] = True
+            left[p] -= 1
+            pairs.append((int(g), int(p), float(scores[g, p])))
+        if taken.all():
             break
-        if len(taken) == scores.shape[0]:
-            break  # every group has someone
-        if g in taken or left[p] <= 0:
-            continue
-        taken.add(int(g))
-        left[p] -= 1
-        pairs.append((int(g), int(p), float(score)))
     return Proposal(tuple(sorted(pairs)))

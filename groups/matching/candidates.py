@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from groups.matching.constraints import STEPLEN
 from groups.matching.facts import OfferFacts, PersonFacts
-from groups.matching.read import DEAD_REFERRALS, slots_from_bits, term_name
+from groups.matching.read import DEAD_REFERRALS, slots_from_bits
 
 QUALIFICATION = {"assistant": 1, "social_worker": 2, "senior": 3}
 # What each offer answers among the group needs (groups.reference.NEEDS).
@@ -70,20 +71,27 @@ def people_queryset(*, office_paths, need_codes):
     from portal.models import Region
     from volunteers.models import VolunteerProfile
 
-    through = VolunteerProfile.regions.through
-    in_region = through.objects.filter(
-        region_id__in=Region.objects.filter(path__in=ancestor_paths(office_paths)).values("pk")
-    ).values("volunteerprofile_id")
+    # Two steps, both driven by an index: who serves these regions (the region link table's
+    # region_id index, the status read by primary key), then those profiles by primary key.
+    # Status is compared here, not in SQL: SQLite, which keeps no statistics, would otherwise
+    # start from the status index, i.e. from every approved profile.
+    approved = VolunteerProfile.Status.APPROVED
+    in_region = {
+        pid
+        for pid, status in VolunteerProfile.regions.through.objects.filter(
+            region_id__in=Region.objects.filter(path__in=ancestor_paths(office_paths)).values("pk")
+        ).values_list("volunteerprofile_id", "volunteerprofile__status")
+        if status == approved
+    }
     serving = VolunteerProfile.skills.through.objects.filter(
         volunteerprofile_id=OuterRef("pk"), skill__serves__code__in=list(need_codes)
     )
     return (
-        VolunteerProfile.objects.filter(
-            pk__in=in_region, status=VolunteerProfile.Status.APPROVED, user__isnull=False
-        )
+        VolunteerProfile.objects.filter(pk__in=sorted(in_region), user__isnull=False)
         .filter(Exists(serving))
         .annotate(load=_load())
         .filter(load__lt=F("max_groups"))
+        .order_by()
     )
 
 
@@ -92,6 +100,7 @@ def person_facts(profiles, pool: Pool | None = None) -> Pool:
     from volunteers.models import VolunteerProfile
 
     pool = pool or Pool()
+    english = (get_language() or "").startswith("en")
     if "load" not in profiles.query.annotations:
         profiles = profiles.annotate(load=_load())
     rows = list(
@@ -106,7 +115,7 @@ def person_facts(profiles, pool: Pool | None = None) -> Pool:
         volunteerprofile_id__in=ids, skill__serves__isnull=False
     ).values_list("volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"):
         serves[pid].add(need)
-        skill_names[pid].setdefault(need, term_name(zh, en))
+        skill_names[pid].setdefault(need, en if english else zh)
     paths = defaultdict(list)
     for pid, path, name in VolunteerProfile.regions.through.objects.filter(
         volunteerprofile_id__in=ids
@@ -117,7 +126,7 @@ def person_facts(profiles, pool: Pool | None = None) -> Pool:
     for pid, zh, en in VolunteerProfile.languages.through.objects.filter(
         volunteerprofile_id__in=ids
     ).values_list("volunteerprofile_id", "language__name_zh", "language__name_en"):
-        languages[pid].add(term_name(zh, en))
+        languages[pid].add(en if english else zh)
     status = VolunteerProfile.Status
     for pid, user_id, name, kind, state, bits, most, qual, cleared, load in rows:
         pool.people.append(

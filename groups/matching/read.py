@@ -16,9 +16,12 @@ PARTS = ("morning", "afternoon", "evening")
 DEAD_REFERRALS = ("declined", "withdrawn")
 
 
+ALL_SLOTS = tuple((i // 3, PARTS[i % 3]) for i in range(21))
+
+
 def slots_from_bits(bits: int) -> frozenset[Slot]:
     """The 21-bit weekly availability (day * 3 + part, Monday morning bit 0) as slots."""
-    return frozenset((i // 3, PARTS[i % 3]) for i in range(21) if bits >> i & 1)
+    return frozenset(slot for i, slot in enumerate(ALL_SLOTS) if bits >> i & 1)
 
 
 def term_name(name_zh: str, name_en: str) -> str:

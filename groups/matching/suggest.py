@@ -94,6 +94,13 @@ def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int):
     for kind in KINDS:
         source = pool.people if kind in PEOPLE else pool.offers
         columns[kind] = [i for i, c in enumerate(source) if c.kind == kind]
+    ids = {
+        kind: np.array(
+            [(pool.people if kind in PEOPLE else pool.offers)[i].id for i in columns[kind]],
+            dtype=np.int64,
+        )
+        for kind in KINDS
+    }
     result = []
     for gi, group in enumerate(facts):
         lists = _empty()
@@ -105,11 +112,9 @@ def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int):
             if not cols:
                 continue
             row = scores[gi, cols]
-            # Ties broken by id, so lists are stable between refreshes.
-            order = sorted(
-                (i for i in np.flatnonzero(row > FORBIDDEN)),
-                key=lambda i: (-row[i], source[cols[i]].id),
-            )[:per_kind]
+            allowed = np.flatnonzero(row > FORBIDDEN)
+            # Best score first, ties broken by id, so lists are stable between refreshes.
+            order = allowed[np.lexsort((ids[kind][allowed], -row[allowed]))][:per_kind]
             lists[kind] = [_suggestion(source[cols[i]], group, pool) for i in order]
         result.append(lists)
     return result
