@@ -18,6 +18,7 @@ from partners.models import Referral
 from portal.models import AuditEvent
 from tests import factories
 from tests.conftest import CHROMIUM
+from tests.groups.conftest import group_data
 from tests.groups.matching.test_matching_accept import build_world
 from tests.groups.test_group_journey import PHONE_WIDTH, assert_fits_phone, screenshot, url_of
 
@@ -160,3 +161,43 @@ def test_a_decline_needs_its_reason_and_hides_the_candidate(browser, world):
     expect(coordinator.locator("main .message-success")).to_be_visible()
     expect(card(coordinator, "social_worker", world.candidate_social_worker.pk)).to_have_count(0)
     assert world.group.declines.get().reason == "与矫正对象是邻居，需回避"
+
+
+def test_a_coordinator_reviews_the_region_and_accepts_part_of_the_bulk_proposal(
+    browser, world, regions
+):
+    second = group_services.group_create(
+        data=group_data(regions, needs={"legal_aid": 1}), created_by=world.coordinator
+    )
+    coordinator = browser()
+    log_in(coordinator, world.coordinator)
+    coordinator.goto("/groups/")
+    coordinator.click('main a[href="/groups/matching/"]')
+    overview = coordinator.locator(f'main li.overview[data-group="{second.code}"]')
+    expect(overview).to_contain_text("石牌街司法所")
+    expect(overview).to_contain_text("陈律师")
+    assert_fits_phone(coordinator)
+    screenshot(coordinator, "matching-region")
+
+    coordinator.click('main a[href="/groups/matching/proposal/"]')
+    expect(coordinator.locator("#greedy-total")).to_be_visible()
+    expect(coordinator.locator("#gain")).to_contain_text("+")
+    rows = coordinator.locator("main input[name=row]")
+    expect(rows).to_have_count(2)
+    assert_fits_phone(coordinator)
+    screenshot(coordinator, "matching-proposal")
+    # Keep only the row for the second group.
+    for i in range(2):
+        row = rows.nth(i)
+        if not row.get_attribute("value").startswith(f"{second.pk}:"):
+            row.uncheck()
+    with coordinator.expect_navigation():
+        coordinator.click("main form[method=post] button[type=submit]")
+    expect(coordinator.locator("#accepted li")).to_have_count(1)
+    expect(coordinator.locator("#accepted")).to_contain_text(second.code)
+    assert_fits_phone(coordinator)
+
+    assert second.memberships.filter(left_at__isnull=True).exists()
+    assert not world.group.memberships.filter(
+        user_id__in=[world.candidate.pk, world.candidate_social_worker.pk]
+    ).exists()
