@@ -121,11 +121,20 @@ def unmet_needs(group_ids) -> dict[int, set[str]]:
     """Each group's needs that no active member's skills serve, in one query."""
     from volunteers.models import VolunteerProfile
 
-    served = set(
-        Membership.objects.filter(group_id__in=group_ids, left_at__isnull=True)
-        .filter(user__volunteer_profile__status=VolunteerProfile.Status.APPROVED)
-        .values_list("group_id", "user__volunteer_profile__skills__serves__code")
-    )
+    # Status compared in Python: in SQL, SQLite (no statistics) would start from the status
+    # index, i.e. from every approved profile, instead of from these groups' memberships.
+    approved = VolunteerProfile.Status.APPROVED
+    served = {
+        (group_id, code)
+        for group_id, status, code in Membership.objects.filter(
+            group_id__in=group_ids, left_at__isnull=True
+        ).values_list(
+            "group_id",
+            "user__volunteer_profile__status",
+            "user__volunteer_profile__skills__serves__code",
+        )
+        if status == approved
+    }
     unmet = defaultdict(set)
     for group_id, code in GroupNeed.objects.filter(group_id__in=group_ids).values_list(
         "group_id", "need__code"

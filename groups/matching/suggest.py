@@ -236,11 +236,14 @@ def groups_with_unmet_needs(user, *, region=None):
 
 def region_overview(user, *, per_group: int = 3, limit: int = 50):
     """[(group, {kind: [Suggestion]})] for the groups with unmet needs in the regions the user
-    coordinates, newest first, each with its best candidates for the needs still unmet."""
+    coordinates, each with its best candidates for the needs still unmet.
+
+    Office by office (newest first within one), so a page draws on the candidates of a few
+    offices rather than of the whole province."""
     groups = list(
         groups_with_unmet_needs(user)
         .select_related("judicial_office", "offence")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("judicial_office__path", "-created_at", "-id")[:limit]
     )
     if not groups:
         return []
