@@ -1,20 +1,47 @@
 """Page caching where it is safe: only for anonymous visitors, whose pages are the same for
 everyone. A logged-in learner's lesson page shows their own progress, so it is never cached.
 
-The cache key carries the page's live revision, so publishing a new revision is seen at once.
+A page's cache key carries the curriculum's generation, a number every publish, unpublish or
+move of a curriculum page raises: the calendar lists its themes and a theme its lessons, so a
+lesson published under a theme must refresh the theme and the calendar as well as itself.
 Django's cache machinery (cache_page) also refuses to store a response that sets a cookie for a
-cookie-less request and varies on Cookie, so a CSRF token is never shared between visitors.
+cookie-less request and varies on Cookie and on the language, so a CSRF token is never shared.
 """
 
+from django.core.cache import cache
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_page
 
 ANONYMOUS_SECONDS = 300
+GENERATION_KEY = "curriculum.pages.generation"
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def pages_changed(**kwargs) -> None:
+    """Every cached curriculum page is stale (receiver of Wagtail's publish signals)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (evicted, or a fresh cache): any new value will do
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def connect() -> None:
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished
+
+    for signal in (page_published, page_unpublished, page_slug_changed):
+        signal.connect(pages_changed, dispatch_uid=f"curriculum.caching.{id(signal)}")
 
 
 def serve_cached_for_anonymous(page, serve, request, *args, **kwargs):
     if request.method == "GET" and not request.user.is_authenticated:
-        key_prefix = f"curriculum.page.{page.pk}.{page.live_revision_id}"
+        key_prefix = f"curriculum.page.{page.pk}.{generation()}"
 
         def view(request):
             return serve(request, *args, **kwargs)

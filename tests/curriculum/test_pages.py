@@ -148,6 +148,7 @@ class CurriculumPageTests(WagtailPageTestCase):
         )
         assert response.status_code == 200
         assert not LessonPage.objects.filter(slug="drunk-driving").exists()
+        self.assertContains(response, json.dumps("单选题只能有一个正确答案。")[1:-1])
 
     def test_a_video_from_an_unsupported_host_is_refused(self):
         response = self.client.post(
@@ -156,6 +157,7 @@ class CurriculumPageTests(WagtailPageTestCase):
         )
         assert response.status_code == 200
         assert not LessonPage.objects.filter(slug="drunk-driving").exists()
+        self.assertContains(response, json.dumps("视频只能来自以下网站：")[1:-1])
         self.assertContains(response, "v.qq.com")
 
     def test_two_themes_in_one_month_are_refused(self):
@@ -175,6 +177,7 @@ class CurriculumPageTests(WagtailPageTestCase):
         )
         assert response.status_code == 200
         assert not MonthlyThemePage.objects.filter(slug="dup").exists()
+        self.assertContains(response, "2026-09 已有主题")
 
     def test_pages_render(self):
         lesson = cf.lesson(self.theme, "好家风伴我行")

@@ -14,6 +14,7 @@ from curriculum.models import (
     LessonAssignment,
     LessonCompletion,
     LessonPage,
+    LessonSession,
 )
 from curriculum.services import SessionData
 from groups import services as group_services
@@ -186,8 +187,9 @@ def test_a_session_in_a_closed_group_is_refused(tree, world):
     world.group.refresh_from_db()
     with pytest.raises(ValidationError) as error:
         services.session_schedule(data=session_data(tree, world), scheduled_by=world.coordinator)
-    assert "groups" in error.value.message_dict
+    assert error.value.message_dict["groups"] == [f"以下小组已结束：{world.group.code}。"]
     assert not Attendance.objects.exists()
+    assert not LessonSession.objects.exists()
 
 
 def test_others_may_not_schedule_for_the_group(tree, world):

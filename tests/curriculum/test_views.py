@@ -15,12 +15,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from curriculum import services
-from curriculum.models import Attendance, LessonCompletion
+from curriculum.models import Attendance, LearningHours, LessonCompletion, LessonSession
 from curriculum.services import SessionData
+from groups import services as group_services
 from groups.scale import create_groups
 from tests import factories
 from tests.curriculum import factories as cf
 from tests.curriculum.conftest import backdate_start
+from tests.groups.conftest import group_data
 
 pytestmark = pytest.mark.django_db
 ALLOWED, HIDDEN, LOGIN = 200, 404, 302
@@ -127,8 +129,10 @@ def test_the_learner_completes_through_the_page(tree, world, client_for):
     assert response.status_code == 302
     assert LessonCompletion.objects.get().score == 100
     # A second submission (a double click) changes nothing.
-    client.post(url, {"group": world.group.code, **cf.RIGHT}, follow=True)
+    again = client.post(url, {"group": world.group.code, **cf.RIGHT}, follow=True)
+    assert "这门课程已经完成，只计一次。" in again.content.decode()
     assert LessonCompletion.objects.count() == 1
+    assert LearningHours.objects.get().total_minutes == 45
     page = client.get(tree.lesson.url).content.decode()
     assert "100%" in page
 
@@ -262,7 +266,9 @@ def test_the_lead_schedules_through_the_form_and_bad_times_are_refused(tree, wor
     }
     response = client.post(reverse("curriculum:session_create"), form)
     assert response.status_code == 200
-    assert response.context["form"].errors["ends_at"]
+    assert response.context["form"].errors["ends_at"] == ["结束时间必须晚于开始时间。"]
+    assert "结束时间必须晚于开始时间。" in response.content.decode()
+    assert not LessonSession.objects.exists()
     form["ends_at"] = "2026-12-01T15:30"
     response = client.post(reverse("curriculum:session_create"), form)
     assert response.status_code == 302
@@ -278,14 +284,65 @@ def test_attendance_through_the_roster(tree, world, client_for):
     url = reverse("curriculum:session", args=[session.pk])
     key = world.group.pk
     response = client.post(url, {f"status_{key}": "present", f"minutes_{key}": "120"})
-    assert response.status_code == 200 and "90" in response.content.decode()
+    assert response.status_code == 200
+    assert "分钟数必须在 0 到课堂时长 90 之间" in response.content.decode()
     assert Attendance.objects.get().status == "expected"
+    assert not LearningHours.objects.exists()
     response = client.post(url, {f"status_{key}": "present", f"minutes_{key}": "85"})
     assert response.status_code == 302
     assert Attendance.objects.get().minutes == 85
     hours = client_for(world.learner).get(reverse("curriculum:group", args=[world.group.code]))
     assert 'data-total-minutes="85"' in hours.content.decode()
     assert client_for(world.volunteer).post(url, {}).status_code == HIDDEN
+
+
+@pytest.fixture
+def other_learner(world, regions):
+    """The learner of another group of the same judicial office and coordinator."""
+    group = group_services.group_create(data=group_data(regions), created_by=world.coordinator)
+    return group_services.learner_account_create(
+        group=group, display_name="学员乙", created_by=world.coordinator
+    ).user
+
+
+def test_another_groups_learner_sees_and_changes_nothing_of_this_group(
+    tree, world, client_for, other_learner
+):
+    session = schedule(tree, world, world.coordinator)
+    client = client_for(other_learner)
+    assert client.get(reverse("curriculum:group", args=[world.group.code])).status_code == HIDDEN
+    assert client.get(reverse("curriculum:session", args=[session.pk])).status_code == HIDDEN
+    key = world.group.pk
+    response = client.post(
+        reverse("curriculum:session", args=[session.pk]),
+        {f"status_{key}": "present", f"minutes_{key}": "80"},
+    )
+    assert response.status_code == HIDDEN
+    response = client.post(
+        reverse("curriculum:complete", args=[tree.lesson.pk]),
+        {"group": world.group.code, **cf.RIGHT},
+    )
+    assert response.status_code == HIDDEN
+    assert world.group.code not in client.get(reverse("curriculum:mine")).content.decode()
+    assert not LessonCompletion.objects.exists()
+    assert Attendance.objects.get().status == "expected"
+
+
+def test_the_learner_sees_their_own_results_but_records_no_attendance(tree, world, client_for):
+    session = schedule(tree, world, world.coordinator)
+    services.attendance_record(
+        session=session, rows={world.group.pk: ("present", 85)}, recorded_by=world.lead
+    )
+    client = client_for(world.learner)
+    html = client.get(reverse("curriculum:group", args=[world.group.code])).content.decode()
+    assert 'data-total-minutes="85"' in html
+    key = world.group.pk
+    response = client.post(
+        reverse("curriculum:session", args=[session.pk]),
+        {f"status_{key}": "absent", f"minutes_{key}": "0"},
+    )
+    assert response.status_code == HIDDEN
+    assert Attendance.objects.get().minutes == 85
 
 
 # --- the report ---------------------------------------------------------------------------------
