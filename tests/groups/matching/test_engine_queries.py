@@ -13,8 +13,8 @@ from partners.models import JobPlacement, Programme
 from volunteers import scale as volunteer_scale
 from volunteers.models import VolunteerProfile
 
-SUGGESTIONS_QUERIES = 15
-OVERVIEW_QUERIES = 19
+SUGGESTIONS_QUERIES = 16
+OVERVIEW_QUERIES = 20
 
 
 def crowd(regions, size: int) -> None:
