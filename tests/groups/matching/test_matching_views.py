@@ -2,6 +2,7 @@
 what bad input answers, and that each page runs a fixed number of queries."""
 
 import random
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -126,8 +127,31 @@ def test_the_suggestions_page_explains_each_suggestion(world, client_for):
     for text in ("陈律师", "赵社工", "数控车床操作工", "同一司法所", "接受", "婉拒"):
         assert text in html, text
     assert 'name="csrfmiddlewaretoken"' in html
-    # Only the lead may refer: the coordinator sees why there is no accept button on offers.
-    assert "只有小组组长" in html
+    # Only the lead may refer: the coordinator sees why there is no accept button on offers,
+    # the lead has one.
+    assert "只有小组组长" in html and 'class="accept"' not in job_card(html, world.job.pk)
+    lead_html = client_for(world.lead).get(url("suggestions", world)).content.decode()
+    assert "只有小组组长" not in lead_html
+    assert 'class="accept"' in job_card(lead_html, world.job.pk)
+
+
+def job_card(html, job_id) -> str:
+    after = html.split(card(job_id, kind="job"), 1)[1]
+    return re.split(r'</ol>|class="card suggestion"', after, maxsplit=1)[0]
+
+
+def test_accepts_and_declines_show_in_the_groups_timeline(world, client_for):
+    client = client_for(world.coordinator)
+    client.post(
+        url("suggestion_accept", world), {"kind": "volunteer", "candidate_id": world.candidate.pk}
+    )
+    client.post(
+        url("suggestion_decline", world),
+        {"kind": "job", "candidate_id": world.job.pk, "reason": "工作地点离家太远"},
+    )
+    timeline = client.get(url("detail", world)).context["timeline"]
+    labels = [str(event.label) for event in timeline]
+    assert "接受了一项推荐" in labels and "婉拒了一项推荐" in labels
 
 
 def test_the_group_page_links_to_suggestions_for_coordinators_and_the_lead(world, client_for):
