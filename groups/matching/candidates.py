@@ -9,7 +9,7 @@ indexed region link table, and keeps only people with a skill serving one of the
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -66,8 +66,8 @@ def _load():
     )
 
 
-def people_queryset(*, office_paths, need_codes):
-    """Approved people with spare capacity serving one of the offices and one of the needs."""
+def people_queryset(*, office_paths):
+    """Approved people with spare capacity serving one of the offices (needs: person_facts)."""
     from portal.models import Region
     from volunteers.models import VolunteerProfile
 
@@ -83,20 +83,20 @@ def people_queryset(*, office_paths, need_codes):
         ).values_list("volunteerprofile_id", "volunteerprofile__status")
         if status == approved
     }
-    serving = VolunteerProfile.skills.through.objects.filter(
-        volunteerprofile_id=OuterRef("pk"), skill__serves__code__in=list(need_codes)
-    )
+    # Whether their skills serve one of the needs is checked in person_facts(needs=...), from the
+    # skills it reads anyway: as an EXISTS here PostgreSQL turns it into a semi-join over every
+    # profile holding one of those skills.
     return (
         VolunteerProfile.objects.filter(pk__in=sorted(in_region), user__isnull=False)
-        .filter(Exists(serving))
         .annotate(load=_load())
         .filter(load__lt=F("max_groups"))
         .order_by()
     )
 
 
-def person_facts(profiles, pool: Pool | None = None) -> Pool:
-    """PersonFacts of the given profiles (a queryset), 4 queries whatever their number."""
+def person_facts(profiles, pool: Pool | None = None, *, needs=None) -> Pool:
+    """PersonFacts of the given profiles (a queryset), 4 queries whatever their number; with
+    `needs`, only those whose skills serve at least one of them."""
     from volunteers.models import VolunteerProfile
 
     pool = pool or Pool()
@@ -116,6 +116,10 @@ def person_facts(profiles, pool: Pool | None = None) -> Pool:
     ).values_list("volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"):
         serves[pid].add(need)
         skill_names[pid].setdefault(need, en if english else zh)
+    if needs is not None:
+        needs = set(needs)
+        rows = [r for r in rows if serves[r[0]] & needs]
+        ids = [r[0] for r in rows]
     paths = defaultdict(list)
     for pid, path, name in VolunteerProfile.regions.through.objects.filter(
         volunteerprofile_id__in=ids

@@ -100,7 +100,9 @@ def refresh_groups(group_ids: list[int]) -> int:
             .select_related("judicial_office")
         )
         with translation.override("zh-hans"):
-            found += _store_and_tell(suggestions_for_groups(groups, per_kind=PER_KIND))
+            found += _store_and_tell(
+                suggestions_for_groups(groups, per_kind=PER_KIND, explained=False)
+            )
     return found
 
 

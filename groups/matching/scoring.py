@@ -3,7 +3,7 @@ reads ("心理咨询技能匹配", "同一司法所", "周三下午有空"). Wei
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from groups.matching import weights as w
@@ -11,10 +11,23 @@ from groups.matching.constraints import STEPLEN
 from groups.matching.facts import GroupFacts, OfferFacts, PersonFacts
 from groups.reference import NEEDS
 
+# Marked for translation here, translated one at a time when used (scoring runs thousands of
+# times in a refresh: translating every name on each call was most of its cost).
+DAYS = (gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"),
+        gettext_noop("Thursday"), gettext_noop("Friday"), gettext_noop("Saturday"),
+        gettext_noop("Sunday"))  # fmt: skip
+PARTS = {"morning": gettext_noop("morning"), "afternoon": gettext_noop("afternoon"),
+         "evening": gettext_noop("evening")}  # fmt: skip
+CLOSENESS_REASONS = {
+    1.0: gettext_noop("same judicial office"),
+    0.75: gettext_noop("same county"),
+    0.5: gettext_noop("same city"),
+    0.25: gettext_noop("same province"),
+}
+
 
 def _day(day: int) -> str:
-    return (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday"))[day]  # fmt: skip
+    return _(DAYS[day])
 
 
 def _need(code: str) -> str:
@@ -31,7 +44,7 @@ def _benefit(benefit: str) -> str:
 
 
 def _part(part: str) -> str:
-    return {"morning": _("morning"), "afternoon": _("afternoon"), "evening": _("evening")}[part]
+    return _(PARTS[part])
 
 
 @dataclass(frozen=True)
@@ -69,12 +82,8 @@ def closeness(paths: tuple[str, ...], office_path: str) -> float:
 
 
 def _closeness_reason(value: float) -> str | None:
-    return {
-        1.0: _("same judicial office"),
-        0.75: _("same county"),
-        0.5: _("same city"),
-        0.25: _("same province"),
-    }.get(value)
+    reason = CLOSENESS_REASONS.get(value)
+    return _(reason) if reason else None
 
 
 def score_person(person: PersonFacts, group: GroupFacts) -> Scored:

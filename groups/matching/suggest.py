@@ -59,7 +59,9 @@ def _pool(facts: list[GroupFacts]) -> candidates.Pool:
         return pool
     offices = {g.office_path for g in facts}
     candidates.person_facts(
-        candidates.people_queryset(office_paths=offices, need_codes=need_codes), pool
+        candidates.people_queryset(office_paths=offices),
+        pool,
+        needs=need_codes,
     )
     areas = {a for g in facts for a in constraints.execution_area(g)}
     candidates.offer_facts(
@@ -86,7 +88,15 @@ def _suggestion(candidate, group: GroupFacts, pool: candidates.Pool) -> Suggesti
     return Suggestion(candidate.kind, candidate.id, label, scored.score, scored.reasons, detail)
 
 
-def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int):
+def _plain(candidate, score: float, pool: candidates.Pool) -> Suggestion:
+    """A suggestion without its reasons (the refresh needs only who and how good)."""
+    if isinstance(candidate, PersonFacts):
+        return Suggestion(candidate.kind, candidate.id, candidate.name, score, ())
+    detail = pool.organisation.get((candidate.kind, candidate.id), "")
+    return Suggestion(candidate.kind, candidate.id, candidate.title, score, (), detail)
+
+
+def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int, explained=True):
     """For each group, the best `per_kind` candidates of each kind, best first."""
     people_scores = people_matrix(facts, pool.people)
     offer_scores = offers_matrix(facts, pool.offers)
@@ -115,19 +125,25 @@ def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int):
             allowed = np.flatnonzero(row > FORBIDDEN)
             # Best score first, ties broken by id, so lists are stable between refreshes.
             order = allowed[np.lexsort((ids[kind][allowed], -row[allowed]))][:per_kind]
-            lists[kind] = [_suggestion(source[cols[i]], group, pool) for i in order]
+            lists[kind] = [
+                _suggestion(source[cols[i]], group, pool)
+                if explained
+                else _plain(source[cols[i]], float(row[i]), pool)
+                for i in order
+            ]
         result.append(lists)
     return result
 
 
-def suggestions_for_groups(groups, *, per_kind: int = 5, needs_only=None):
-    """[(group, {kind: [Suggestion]})] for many groups at once, in constant queries."""
+def suggestions_for_groups(groups, *, per_kind: int = 5, needs_only=None, explained=True):
+    """[(group, {kind: [Suggestion]})] for many groups at once, in constant queries; without
+    `explained`, suggestions carry no reasons (and no region detail for people)."""
     if hasattr(groups, "select_related"):
         groups = groups.select_related("judicial_office", "offence")
     groups = list(groups)
     facts = group_facts(groups, needs_only=needs_only)
     pool = _pool(facts)
-    return list(zip(groups, _best(facts, pool, per_kind), strict=True))
+    return list(zip(groups, _best(facts, pool, per_kind, explained), strict=True))
 
 
 def suggestions_for_group(group: CorrectionGroup, *, per_kind: int = 5) -> dict:
@@ -274,10 +290,9 @@ def region_proposal(user, *, region=None) -> BulkProposal:
     pool = candidates.Pool()
     need_codes = {c for g in facts for c in g.needs}
     candidates.person_facts(
-        candidates.people_queryset(
-            office_paths={g.office_path for g in facts}, need_codes=need_codes
-        ),
+        candidates.people_queryset(office_paths={g.office_path for g in facts}),
         pool,
+        needs=need_codes,
     )
     return propose(groups, facts, pool)
 
