@@ -1,7 +1,7 @@
 """The curriculum tree (index, standing series, this month's theme with a lesson) and a
 correction group with a lead and a learner, from tests/groups/conftest.py."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -26,14 +26,17 @@ def tree(db, reference_data):
     )
 
 
-def backdate_start(group, lesson, minutes):
-    from curriculum.models import LessonStart
+@pytest.fixture(autouse=True)
+def instant_study_time(settings):
+    """A lesson's minute lasts no time here, so a lesson opened can be completed at once. The
+    clock itself is tested with a short real wait (test_services: the lesson's time must be
+    spent) and in the browser journey; no test moves a timestamp back."""
+    settings.CURRICULUM_SECONDS_PER_STUDY_MINUTE = 0
 
-    LessonStart.objects.update_or_create(
-        group=group,
-        lesson=lesson,
-        defaults={"started_at": timezone.now() - timedelta(minutes=minutes)},
-    )
+
+def open_lesson(group, lesson):
+    """The group's learner opened the lesson (what the lesson page does on a visit)."""
+    services.lesson_open(lesson=lesson, group=group)
 
 
 def aware(*args):

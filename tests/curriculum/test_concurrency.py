@@ -10,13 +10,13 @@ from django.db import connection
 from curriculum import services
 from curriculum.models import LearningHours, LessonCompletion
 from tests.curriculum import factories as cf
-from tests.curriculum.conftest import backdate_start
+from tests.curriculum.conftest import open_lesson
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_simultaneous_submissions_record_one_completion(home_page, tree, world):
-    backdate_start(world.group, tree.lesson, 50)
+    open_lesson(world.group, tree.lesson)
     barrier = threading.Barrier(2)
     outcomes = []
 

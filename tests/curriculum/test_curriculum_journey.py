@@ -104,7 +104,7 @@ def off_loop(function, **kwargs):
 
 
 @pytest.fixture
-def setting(regions, reference_data, world, settings):
+def setting(home_page, regions, reference_data, world, settings):
     """Everything before the browser starts (the services send events on commit): the tree with
     this month's theme, an education officer, a reviewer, and the group of tests/groups. The
     learner's account was made by the coordinator; here it gets the test password."""

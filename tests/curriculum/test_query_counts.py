@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 MANY = 8
 
 
-@pytest.fixture(autouse=True)
-def instant_study(settings):
-    """Time spent is not what these tests are about (test_services covers it)."""
-    settings.CURRICULUM_SECONDS_PER_STUDY_MINUTE = 0
-
-
 def more_groups_led_by(world, regions, count):
     groups = []
     for _ in range(count):

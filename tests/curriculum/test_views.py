@@ -21,7 +21,7 @@ from groups import services as group_services
 from groups.scale import create_groups
 from tests import factories
 from tests.curriculum import factories as cf
-from tests.curriculum.conftest import backdate_start
+from tests.curriculum.conftest import open_lesson
 from tests.groups.conftest import group_data
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_the_lesson_list_costs_the_same_at_any_size(
 def test_the_learner_completes_through_the_page(tree, world, client_for):
     client = client_for(world.learner)
     client.get(tree.lesson.url)  # opening the page starts the clock
-    backdate_start(world.group, tree.lesson, 45)
+    open_lesson(world.group, tree.lesson)
     url = reverse("curriculum:complete", args=[tree.lesson.pk])
     response = client.post(url, {"group": world.group.code, **cf.RIGHT})
     assert response.status_code == 302
@@ -139,7 +139,7 @@ def test_the_learner_completes_through_the_page(tree, world, client_for):
 
 def test_a_wrong_quiz_shows_the_error_and_records_nothing(tree, world, client_for):
     client = client_for(world.learner)
-    backdate_start(world.group, tree.lesson, 45)
+    open_lesson(world.group, tree.lesson)
     response = client.post(
         reverse("curriculum:complete", args=[tree.lesson.pk]),
         {"group": world.group.code, **cf.WRONG},
@@ -215,7 +215,7 @@ def test_the_group_page_costs_the_same_at_any_size(
     for i in range(15):
         lesson = cf.lesson(tree.theme, f"第{i}课")
         services.lesson_assign(group=world.group, lesson=lesson, assigned_by=world.lead)
-        backdate_start(world.group, lesson, 60)
+        open_lesson(world.group, lesson)
         services.lesson_complete(
             lesson=lesson, group=world.group, answers=cf.RIGHT, user=world.learner
         )
@@ -360,7 +360,7 @@ def test_who_reads_the_report(tree, world, client_for, person, status):
 
 
 def test_the_report_lists_and_exports_the_regions_groups(tree, world, client_for, regions):
-    backdate_start(world.group, tree.lesson, 45)
+    open_lesson(world.group, tree.lesson)
     services.lesson_complete(
         lesson=tree.lesson, group=world.group, answers=cf.RIGHT, user=world.learner
     )
