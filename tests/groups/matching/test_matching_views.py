@@ -36,7 +36,8 @@ GROUP_PAGE_MATRIX = {
 }
 # Measured the same on both sizes: 24 for the suggestions page and the region view, 19 for the
 # proposal (session, user, roles and menu; access; the engine's fixed reads). A little room for
-# the menu and the engine, none for a query per row (150 of each at the larger size).
+# the menu and the engine, none for a query per row (150 volunteers and 150 groups at the
+# larger size).
 QUERY_CAP = 27
 REGION_PAGE_MATRIX = {
     "coordinator": ALLOWED,
