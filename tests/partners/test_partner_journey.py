@@ -88,7 +88,9 @@ def submit(page):
 
 def run_follow_up_sweep() -> int:
     try:
-        return tasks.follow_ups_due.delay().get()
+        # Eager tasks of the live server's thread (search index, suggestions) set Celery's
+        # process-wide 'inside a task' flag for a moment; this join is not inside one.
+        return tasks.follow_ups_due.delay().get(disable_sync_subtasks=False)
     finally:
         connections.close_all()  # this thread's connection, or the test database stays in use
 
