@@ -94,9 +94,10 @@ def people_queryset(*, office_paths):
     )
 
 
-def person_facts(profiles, pool: Pool | None = None, *, needs=None) -> Pool:
+def person_facts(profiles, pool: Pool | None = None, *, needs=None, languages=True) -> Pool:
     """PersonFacts of the given profiles (a queryset), 4 queries whatever their number; with
-    `needs`, only those whose skills serve at least one of them."""
+    `needs`, only those whose skills serve at least one of them. Without `languages` (no group
+    in question states one, so none can score), their languages are not read."""
     from volunteers.models import VolunteerProfile
 
     pool = pool or Pool()
@@ -126,11 +127,11 @@ def person_facts(profiles, pool: Pool | None = None, *, needs=None) -> Pool:
     ).values_list("volunteerprofile_id", "region__path", "region__name"):
         paths[pid].append(path)
         pool.region_names[path] = name
-    languages = defaultdict(set)
+    spoken = defaultdict(set)
     for pid, zh, en in VolunteerProfile.languages.through.objects.filter(
-        volunteerprofile_id__in=ids
+        volunteerprofile_id__in=ids if languages else []
     ).values_list("volunteerprofile_id", "language__name_zh", "language__name_en"):
-        languages[pid].add(en if english else zh)
+        spoken[pid].add(en if english else zh)
     status = VolunteerProfile.Status
     for pid, user_id, name, kind, state, bits, most, qual, cleared, load in rows:
         pool.people.append(
@@ -142,7 +143,7 @@ def person_facts(profiles, pool: Pool | None = None, *, needs=None) -> Pool:
                 skill_names=skill_names[pid],
                 region_paths=tuple(sorted(paths[pid])),
                 slots=slots_from_bits(bits),
-                languages=frozenset(languages[pid]),
+                languages=frozenset(spoken[pid]),
                 qualification=QUALIFICATION.get(qual, 0),
                 load=load,
                 max_groups=most,

@@ -62,6 +62,7 @@ def _pool(facts: list[GroupFacts]) -> candidates.Pool:
         candidates.people_queryset(office_paths=offices),
         pool,
         needs=need_codes,
+        languages=any(g.languages for g in facts),
     )
     areas = {a for g in facts for a in constraints.execution_area(g)}
     candidates.offer_facts(
@@ -293,6 +294,7 @@ def region_proposal(user, *, region=None) -> BulkProposal:
         candidates.people_queryset(office_paths={g.office_path for g in facts}),
         pool,
         needs=need_codes,
+        languages=any(g.languages for g in facts),
     )
     return propose(groups, facts, pool)
 
