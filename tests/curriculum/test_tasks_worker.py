@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from curriculum import services
@@ -33,6 +34,15 @@ def wait_for(check, log, seconds=60):
     while not check():
         assert time.monotonic() < deadline, "".join(log)
         time.sleep(0.3)
+
+
+def other_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
 
 
 def test_a_real_worker_assigns_the_months_theme_and_reminds_the_lead(home_page, tree, world):
@@ -89,6 +99,9 @@ def test_a_real_worker_assigns_the_months_theme_and_reminds_the_lead(home_page, 
     finally:
         worker.terminate()
         worker.wait(timeout=15)
+        # The worker's database session ends a moment after the process: wait, so the test
+        # database can be dropped at the end of the run.
+        wait_for(lambda: not other_sessions(), log, seconds=15)
 
     # The learner was given this month's theme lesson and the entry and traffic-law rules ran.
     given = LessonAssignment.objects.get(group=world.group, lesson=tree.lesson)
