@@ -98,15 +98,21 @@ def person_facts(profiles, pool: Pool | None = None, *, needs=None, languages=Tr
     """PersonFacts of the given profiles (a queryset), 4 queries whatever their number; with
     `needs`, only those whose skills serve at least one of them. Without `languages` (no group
     in question states one, so none can score), their languages are not read."""
+    from portal.models import User
     from volunteers.models import VolunteerProfile
 
     pool = pool or Pool()
     english = (get_language() or "").startswith("en")
     if "load" not in profiles.query.annotations:
         profiles = profiles.annotate(load=_load())
+    # The name by a correlated look-up, not a join: PostgreSQL would hash-join the whole user
+    # table for a thousand candidates.
+    profiles = profiles.annotate(
+        name=Subquery(User.objects.filter(pk=OuterRef("user_id")).values("display_name")[:1])
+    )
     rows = list(
         profiles.order_by().values_list(
-            "pk", "user_id", "user__display_name", "kind", "status", "availability",
+            "pk", "user_id", "name", "kind", "status", "availability",
             "max_groups", "qualification", "cleared_for_juveniles", "load",
         )
     )  # fmt: skip
