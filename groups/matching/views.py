@@ -25,16 +25,14 @@ SECTIONS = (
     ("job", gettext_lazy("Job placements")),
     ("programme", gettext_lazy("Programmes")),
 )
-OFFER_KINDS = {"job", "programme"}
 
 
 def _matching_access(request, code):
-    """The group and whether the user leads it; 404 unless they coordinate it or lead it."""
+    """The group, if the user coordinates its region or leads it; 404 otherwise."""
     group, access = selectors.group_for_user(request.user, code, audit=False)
-    is_lead = access.role == Membership.Role.LEAD
-    if not (access.is_coordinator or is_lead):
+    if not (access.is_coordinator or access.role == Membership.Role.LEAD):
         raise Http404
-    return group, is_lead
+    return group
 
 
 def _coordinator_regions(user):
@@ -63,7 +61,7 @@ def _form_error(form) -> str:
 
 @login_required
 def suggestions(request, code):
-    group, is_lead = _matching_access(request, code)
+    group = _matching_access(request, code)
     found = {} if group.is_closed else suggest.suggestions_for_group(group, per_kind=PER_KIND)
     sections = [(kind, label, found.get(kind, [])) for kind, label in SECTIONS]
     return render(
@@ -71,9 +69,7 @@ def suggestions(request, code):
         "groups/matching/suggestions.html",
         {
             "group": group,
-            "is_lead": is_lead,
             "sections": sections,
-            "offer_kinds": OFFER_KINDS,
             "has_needs": group.group_needs.exists(),
         },
     )
@@ -81,7 +77,7 @@ def suggestions(request, code):
 
 @login_required
 def suggestion_accept(request, code):
-    group, _is_lead = _matching_access(request, code)
+    group = _matching_access(request, code)
     if request.method != "POST":
         return _post_only(request, group)
     form = forms.SuggestionForm(request.POST)
@@ -106,7 +102,7 @@ def suggestion_accept(request, code):
 
 @login_required
 def suggestion_decline(request, code):
-    group, _is_lead = _matching_access(request, code)
+    group = _matching_access(request, code)
     if request.method != "POST":
         return _post_only(request, group)
     form = forms.SuggestionDeclineForm(request.POST)

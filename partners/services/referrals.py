@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
+from groups.selectors import groups_coordinated_by
 from messaging.services import notify
 from partners import eligibility, selectors
 from partners.models import FollowUp, JobPlacement, Referral, ReferralStep
@@ -76,10 +77,16 @@ def referral_create(
     """Refer a group to an open job or programme under its pseudonym, sharing only the facts
     chosen. Refused, with the reason in words, when the group's restrictions forbid it."""
     group = CorrectionGroup.objects.select_for_update().get(pk=group.pk)
-    if not Membership.objects.filter(
-        group=group, user=referred_by, role=Membership.Role.LEAD, left_at__isnull=True
-    ).exists():
-        raise ValidationError(_("Only the group's lead can refer the group."))
+    # The lead refers in casework; a coordinator of the region refers when accepting a match.
+    if not (
+        Membership.objects.filter(
+            group=group, user=referred_by, role=Membership.Role.LEAD, left_at__isnull=True
+        ).exists()
+        or groups_coordinated_by(referred_by).filter(pk=group.pk).exists()
+    ):
+        raise ValidationError(
+            _("Only the group's lead or a coordinator of its region can refer the group.")
+        )
     if group.is_closed:
         raise ValidationError(_("Group %(code)s is closed and cannot be referred.") % {
             "code": group.code})  # fmt: skip

@@ -290,4 +290,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Tasks run in-process (Celery eager in the embedded default, Wagtail's immediate django-tasks
+    # backend always) would log a "Task … succeeded" pair for every index update and refresh;
+    # a real Celery worker logs its own at INFO.
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }

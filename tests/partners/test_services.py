@@ -225,11 +225,21 @@ def test_identity_in_shared_facts_is_refused(world):
     assert not Referral.objects.exists()
 
 
-def test_only_the_lead_refers(world):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize("person", ["other_coordinator", "owner", "volunteer"])
+def test_only_the_lead_or_a_coordinator_of_the_region_refers(world, person):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         services.referral_create(
-            group=world.group, posting=world.job, shared={}, referred_by=world.coordinator
+            group=world.group, posting=world.job, shared={}, referred_by=getattr(world, person)
         )
+    assert "负责人" in " ".join(refused.value.messages)
+    assert not Referral.objects.exists()
+
+
+def test_a_coordinator_of_the_region_refers(world):
+    referral = services.referral_create(
+        group=world.group, posting=world.job, shared={}, referred_by=world.coordinator
+    )
+    assert referral.referred_by == world.coordinator
 
 
 def _refuse(world, posting=None):

@@ -172,14 +172,12 @@ def test_the_lead_accepting_a_programme_refers_the_group(world):
     assert Referral.objects.get().programme == world.programme
 
 
-def test_a_coordinator_who_does_not_lead_is_told_only_the_lead_refers(world):
-    before = world.group.memberships.count()
-    with pytest.raises(ValidationError) as refused:
-        services.suggestion_accept(
-            actor=world.coordinator, group=world.group, kind="job", candidate_id=world.job.pk
-        )
-    assert "负责人" in " ".join(refused.value.messages)
-    nothing_written(world, before_members=before)
+def test_a_coordinator_of_the_region_accepting_a_job_refers_the_group(world):
+    services.suggestion_accept(
+        actor=world.coordinator, group=world.group, kind="job", candidate_id=world.job.pk
+    )
+    referral = Referral.objects.get()
+    assert referral.job == world.job and referral.referred_by == world.coordinator
 
 
 def test_a_volunteer_whose_capacity_filled_since_is_refused_and_nothing_changes(world, regions):

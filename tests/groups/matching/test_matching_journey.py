@@ -2,9 +2,6 @@
 its suggestions, read why each candidate is suggested, accept a volunteer and a job; meanwhile
 the volunteer, logged in in a second browser, has heard nothing until the accept, then finds
 the notification.
-
-The coordinator leads this group (a coordinator may: partners only take referrals from a
-group's lead).
 """
 
 import re
@@ -53,11 +50,7 @@ def browser(home_page, live_server, monkeypatch):
 
 @pytest.fixture
 def world(regions, reference_data):
-    world = build_world(regions)
-    group_services.lead_hand_over(
-        group=world.group, new_lead=world.coordinator, handed_over_by=world.coordinator
-    )
-    return world
+    return build_world(regions)
 
 
 def log_in(page, user):
