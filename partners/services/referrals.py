@@ -158,7 +158,9 @@ def referral_move(
 ) -> Referral:
     """Move a referral one step along its pipeline. Hiring schedules the follow-ups."""
     referral = (
-        Referral.objects.select_for_update()
+        # Only the referral's row: locking the joined office and organisation would queue every
+        # referral of the same office or employer behind this one.
+        Referral.objects.select_for_update(of=("self",))
         .select_related("group__judicial_office", "organisation")
         .get(pk=referral.pk)
     )
