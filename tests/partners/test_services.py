@@ -231,7 +231,7 @@ def test_only_the_lead_or_a_coordinator_of_the_region_refers(world, person):
         services.referral_create(
             group=world.group, posting=world.job, shared={}, referred_by=getattr(world, person)
         )
-    assert "负责人" in " ".join(refused.value.messages)
+    assert "组长" in " ".join(refused.value.messages)
     assert not Referral.objects.exists()
 
 
