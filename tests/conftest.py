@@ -67,6 +67,22 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stray_sessions_closed(django_db_setup, django_db_blocker):
+    """End the test database's other PostgreSQL sessions before it is dropped: live servers,
+    ASGI subprocesses and worker threads may leave one open, and the drop would then fail with
+    "database is being accessed by other users" (left behind for the next run)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """A new channel layer for every test: each async test runs in its own event loop, and
