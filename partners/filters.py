@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+import search
 from partners.models import JobPlacement, Programme
 from partners.selectors import ancestor_paths
 from portal.models import Industry, Region
@@ -35,19 +36,23 @@ class RegionCodeFilter(django_filters.ModelChoiceFilter):
 
 
 class KeywordFilter(django_filters.CharFilter):
+    """The list's search box asks the site search (search.ids): Chinese words segmented the
+    same way, title, description and organisation all searched."""
+
+    def __init__(self, *args, kind, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
-        value = (value or "").strip()
-        if not value:
+        request = self.parent.request
+        found = search.ids(getattr(request, "user", None), value, kind=self.kind)
+        if found is None:
             return qs
-        return qs.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(organisation__name__icontains=value)
-        )
+        return qs.filter(pk__in=found)  # the list keeps its own order (newest first)
 
 
 class JobFilter(django_filters.FilterSet):
-    q = KeywordFilter(label=_("Keyword"), max_length=50)
+    q = KeywordFilter(label=_("Keyword"), max_length=50, kind="job")
     region = RegionCodeFilter(label=_("Region"), through=JobPlacement.work_locations.through)
     industry = django_filters.ModelChoiceFilter(
         label=_("Industry"), queryset=Industry.objects.filter(is_active=True), to_field_name="code"
@@ -68,7 +73,7 @@ class JobFilter(django_filters.FilterSet):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    q = KeywordFilter(label=_("Keyword"), max_length=50)
+    q = KeywordFilter(label=_("Keyword"), max_length=50, kind="programme")
     region = RegionCodeFilter(label=_("Region"), through=Programme.regions.through)
     kind = django_filters.ChoiceFilter(label=_("Programme type"), choices=Programme.Kind.choices)
 

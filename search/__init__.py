@@ -7,3 +7,11 @@ def query(user, text, filters=None, page=1):
     from search.selectors import search_query
 
     return search_query(user, text, filters, page)
+
+
+def ids(user, text, *, kind, limit=1000):
+    """Ids of the `kind` documents matching `text` that `user` may see, best first (None when
+    the text has no words): the list pages' search boxes narrow their lists with it."""
+    from search.selectors import search_ids
+
+    return search_ids(user, text, kind=kind, limit=limit)

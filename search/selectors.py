@@ -197,3 +197,20 @@ def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list
         if options or name in selected:
             facets.append(Facet(name=name, label=str(FACET_LABELS[name]), options=options))
     return facets
+
+
+def search_ids(user: User | None, text: str, *, kind: str, limit: int = 1000) -> list[int] | None:
+    """The same search as search_query, for one kind and ids only, so a list page's keyword box
+    finds what /search/ finds (jieba words, the same permissions). None: no words, no narrowing;
+    an engine that does not answer narrows to nothing rather than failing the page."""
+    tokens = query_tokens((text or "").strip())
+    if not tokens:
+        return None
+    query = Query(
+        tokens=tuple(tokens), grants=grants_for(user), now=timezone.now(), kind=kind, limit=limit
+    )
+    try:
+        found = get_backend().search(query)
+    except SearchUnavailable:
+        return []
+    return [row.object_id for row in found.rows if row.kind == kind]

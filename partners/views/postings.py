@@ -28,7 +28,7 @@ KINDS = {
 
 def _list(request, kind):
     model, _form, filter_class, rows, _url = KINDS[kind]
-    found = filter_class(request.GET or None, queryset=rows())
+    found = filter_class(request.GET or None, queryset=rows(), request=request)
     # A bad filter value shows its error and no rows, never an unfiltered list.
     rows = found.qs if not found.is_bound or found.is_valid() else found.queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -188,14 +188,19 @@ def test_another_regions_coordinator_cannot_verify(world, client_for):
 FILTERS = {"region": "440106", "industry": "C", "salary": "4000"}
 
 
-def test_the_public_list_filters(world, client_for):
-    other = pf.job(world.organisation, world.owner, title="仓库管理员", salary_min=3000,
-                   salary_max=3500)  # fmt: skip
+def test_the_public_list_filters(world, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # indexed for the search box
+        other = pf.job(world.organisation, world.owner, title="仓库管理员", salary_min=3000,
+                       salary_max=3500)  # fmt: skip
     anonymous = client_for(None)
     response = anonymous.get(reverse("partners:jobs"), FILTERS)
     assert world.job in response.context["page"].object_list
     assert other not in response.context["page"].object_list
+    # The search box is the site search's: a two-character word inside a longer one, in the
+    # title or the organisation's name.
     response = anonymous.get(reverse("partners:jobs"), {"q": "仓库"})
+    assert list(response.context["page"].object_list) == [other]
+    response = anonymous.get(reverse("partners:jobs"), {"q": "仓库 管理"})
     assert list(response.context["page"].object_list) == [other]
     # A city-wide place of work is found from a county in it, and a county from its city.
     response = anonymous.get(reverse("partners:jobs"), {"region": "440100"})
