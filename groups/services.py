@@ -207,6 +207,7 @@ def member_add(*, group: CorrectionGroup, user: User, role: str, added_by: User)
         "group.member_added",
         {"group": group.code, "member": str(user), "role": role},
     )
+    _refresh_suggestions(group)  # the needs this member serves are no longer unmet
     return membership
 
 
@@ -233,6 +234,7 @@ def member_remove(*, membership: Membership, removed_by: User, reason: str = "")
         "group.member_removed",
         {"group": group.code, "user": membership.user_id},
     )
+    _refresh_suggestions(group)
 
 
 @transaction.atomic

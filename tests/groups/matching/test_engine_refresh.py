@@ -76,6 +76,24 @@ def test_changing_a_group_refreshes_it(scene, make, regions, django_capture_on_c
     assert list(SuggestionSeen.objects.values_list("candidate_id", flat=True)) == [lawyer.pk]
 
 
+def test_a_member_joining_refreshes_what_is_still_unmet(
+    scene, make, regions, django_capture_on_commit_callbacks
+):
+    """Once a lawyer joins, legal aid is met: the next candidates stored are for the rest."""
+    lawyer = make.person("王律师", skills=("legal_aid",))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.group_update(
+            group=scene.group, data=group_data(regions, needs={"legal_aid": 1, "housing": 2}),
+            updated_by=scene.coordinator,
+        )  # fmt: skip
+    assert list(SuggestionSeen.objects.values_list("candidate_id", flat=True)) == [lawyer.pk]
+    helper = make.person("赵住房", skills=("housing_assistance",))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_add(group=scene.group, user=lawyer, role="volunteer",
+                            added_by=scene.coordinator)  # fmt: skip
+    assert helper.pk in SuggestionSeen.objects.values_list("candidate_id", flat=True)
+
+
 def test_a_change_while_a_refresh_is_pending_enqueues_nothing(scene, monkeypatch):
     queued = []
     monkeypatch.setattr(
