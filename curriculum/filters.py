@@ -1,9 +1,9 @@
 """The public lesson list's filters: stage, audience, offence, delivery mode and words."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+import search
 from curriculum.models import Audience, DeliveryMode, LessonPage, LessonStage
 from portal.models import OffenceCategory
 
@@ -29,10 +29,9 @@ class LessonFilter(django_filters.FilterSet):
         fields = ["q", "stage", "audience", "offence", "mode"]
 
     def filter_words(self, queryset, name, value):
-        value = value.strip()[:50]
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        """The site search's words (search.ids: jieba, title, summary and body)."""
+        found = search.ids(getattr(self.request, "user", None), value[:50], kind="lesson")
+        return queryset if found is None else queryset.filter(pk__in=found)
 
     def filter_audience(self, queryset, name, value):
         # A lesson for everyone suits adults and juveniles alike.

@@ -36,6 +36,7 @@ def lesson_list(request):
     """Published lessons, filtered by stage, audience, offence and delivery; public."""
     lessons = LessonFilter(
         request.GET or None,
+        request=request,
         queryset=selectors.live_lessons()
         .select_related("locale")
         .order_by("-first_published_at", "-pk"),

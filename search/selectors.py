@@ -207,7 +207,12 @@ def search_ids(user: User | None, text: str, *, kind: str, limit: int = 1000) ->
     if not tokens:
         return None
     query = Query(
-        tokens=tuple(tokens), grants=grants_for(user), now=timezone.now(), kind=kind, limit=limit
+        tokens=tuple(tokens),
+        grants=grants_for(user),
+        now=timezone.now(),
+        kind=kind,
+        limit=limit,
+        facets=False,
     )
     try:
         found = get_backend().search(query)

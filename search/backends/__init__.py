@@ -23,6 +23,7 @@ class Query:
     stage: str = ""
     offset: int = 0
     limit: int = 20
+    facets: bool = True  # False: rows only (a list page's search box needs no counts)
 
 
 @dataclass

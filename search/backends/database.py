@@ -82,15 +82,20 @@ class DatabaseBackend:
             joins, where, params, rank = self._sqlite(query)
         base = f"FROM {TABLE} d {joins} WHERE {where}"
         with connection.cursor() as cursor:
-            facets, total = self._facets(cursor, base, params)
+            if query.facets:
+                facets, total = self._facets(cursor, base, params)
+            else:  # rows only: the total is what the page of rows holds
+                facets, total = {name: {} for name in FACETS}, None
             rows = []
-            if total:
+            if total is None or total:
                 cursor.execute(
                     f"SELECT d.kind, d.object_id, d.title, d.body, d.url {base} "  # noqa: S608
                     f"ORDER BY {rank}, d.kind, d.object_id LIMIT %s OFFSET %s",
                     [*params, query.limit, query.offset],
                 )
                 rows = [Row(*r) for r in cursor.fetchall()]
+        if total is None:
+            total = query.offset + len(rows)
         return Found(total=total, rows=rows, facets=facets)
 
     def _facets(self, cursor, base, params):

@@ -138,7 +138,7 @@ def build_search(query: Query, client=None) -> Search:
     if query.region_path:
         filters.append(Q("prefix", region_path=query.region_path))
     search = search.query(Q("bool", must=must, filter=filters))
-    for name in FACETS:
+    for name in FACETS if query.facets else ():
         search.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
     search = search.source(["kind", "object_id", "title", "body", "url"])
     search = search.sort("_score", "kind", "object_id")

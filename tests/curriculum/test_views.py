@@ -15,10 +15,17 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from curriculum import services
-from curriculum.models import Attendance, LearningHours, LessonCompletion, LessonSession
+from curriculum.models import (
+    Attendance,
+    LearningHours,
+    LessonCompletion,
+    LessonPage,
+    LessonSession,
+)
 from curriculum.services import SessionData
 from groups import services as group_services
 from groups.scale import create_groups
+from search.services import documents_sync
 from tests import factories
 from tests.curriculum import factories as cf
 from tests.curriculum.conftest import open_lesson
@@ -85,6 +92,7 @@ def test_the_home_page_tag_shows_the_current_theme(tree):
         ("audience=juvenile", {"好家风伴我行", "入矫第一课"}),
         ("mode=offline", {"好家风伴我行", "入矫第一课"}),
         ("q=醉驾", {"醉驾的法律后果"}),
+        ("q=法律", {"醉驾的法律后果"}),  # a two-character word inside the title
         ("stage=nonsense", set()),
     ],
 )
@@ -97,6 +105,9 @@ def test_the_lesson_list_filters(tree, client_for, query, expected):
         audience="adult",
         delivery_mode="online",
     )
+    # The words box asks the site search: index what the on-commit task would (this test's
+    # transaction never commits; tests/search cover the commit itself).
+    documents_sync(kind="lesson", ids=LessonPage.objects.values_list("pk", flat=True))
     response = client_for(None).get(f"{reverse('curriculum:lessons')}?{query}")
     assert response.status_code == 200
     shown = {lesson.title for lesson in response.context["page"].object_list}
