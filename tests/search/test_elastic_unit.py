@@ -119,3 +119,8 @@ def test_an_engine_that_does_not_answer_gets_a_plain_message_not_its_error(setti
     assert response.status_code == 503
     assert response.context["results"].unavailable
     assert "Connection" not in response.content.decode()
+
+
+def test_a_list_page_s_search_box_asks_for_rows_without_facet_counts():
+    assert set(build_search(query()).to_dict()["aggs"]) == {"kind", "region", "industry", "stage"}
+    assert "aggs" not in build_search(query(kind="job", limit=1000, facets=False)).to_dict()
