@@ -17,13 +17,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from curriculum import blocks, services, tasks
 from curriculum.models import LearningHours, LessonCompletion, LessonPage, LessonStart
 from portal.services import staff_role_grant
 from tests import factories
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 from tests.curriculum import factories as cf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,28 +39,10 @@ APPROVE = 'footer button[data-workflow-action-name="approve"]:not([data-workflow
 @pytest.fixture
 def browser(home_page, live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    with chromium() as launched:
+        yield lambda *, phone=True: new_page(
+            launched, live_server.url, locale="zh-CN", phone=phone, timeout=15_000
         )
-
-        def new_page(*, phone=True):
-            size = (
-                {"width": PHONE_WIDTH, "height": 740} if phone else {"width": 1280, "height": 900}
-            )
-            context = chromium.new_context(
-                base_url=live_server.url,
-                viewport=size,
-                is_mobile=phone,
-                has_touch=phone,
-                locale="zh-CN",
-            )
-            context.set_default_timeout(15_000)
-            return context.new_page()
-
-        yield new_page
-        chromium.close()
 
 
 def log_in(page, user):

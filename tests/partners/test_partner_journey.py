@@ -16,14 +16,14 @@ import pytest
 from django.core import mail
 from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from groups import services as group_services
 from partners import tasks
 from partners.models import FollowUp, JobPlacement, Organisation, Referral
 from portal.models import AuditEvent
 from tests import factories
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 from tests.groups.conftest import group_data
 from tests.partners.factories import PDF, credit_code
 
@@ -38,26 +38,13 @@ EMAIL = "hr@yuexin.example.cn"
 @pytest.fixture
 def browser(home_page, live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def phone(browser, live_server):
     """A separate phone (its own cookies) for each person."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": PHONE_WIDTH, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-        locale="en-US",
-    )
-    context.set_default_timeout(10_000)
-    return context.new_page()
+    return new_page(browser, live_server.url)
 
 
 def url_of(path):

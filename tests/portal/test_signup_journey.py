@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from portal.models import AuditEvent, User
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import VolunteerFactory, coordinator
 
@@ -34,21 +34,8 @@ def page(home_page, live_server, monkeypatch):
     Per test, after the database fixtures: while Playwright's event loop runs in this thread,
     Django refuses ORM calls (hence the variable) and hands out other connection objects."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": PHONE_WIDTH, "height": 740},
-            is_mobile=True,
-            has_touch=True,
-            locale="en-US",
-        )
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+    with chromium() as browser:
+        yield new_page(browser, live_server.url)
 
 
 def url_of(path):

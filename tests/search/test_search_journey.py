@@ -9,13 +9,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from partners.models import JobPlacement, Organisation
 from partners.scale import create_jobs, create_organisations
 from search.documents import KINDS
 from search.services import index_rebuild
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,21 +26,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 @pytest.fixture
 def page(home_page, live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": PHONE_WIDTH, "height": 740},
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+    with chromium() as browser:
+        yield new_page(browser, live_server.url, locale="zh-CN")
 
 
 @pytest.fixture

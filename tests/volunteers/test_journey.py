@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from groups import services as group_services
 from groups.models import Membership
 from portal.models import AuditEvent, User
 from tests import factories
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 from tests.groups.conftest import group_data
 from tests.volunteers.factories import id_number
 from volunteers.models import ServiceRecord, VolunteerProfile
@@ -34,25 +34,8 @@ CONFIRM_LINK = re.compile(r"https?://[^\s]+/accounts/confirm-email/[^\s/]+/")
 @pytest.fixture
 def browser(home_page, live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-
-        def phone():
-            context = chromium.new_context(
-                base_url=live_server.url,
-                viewport=PHONE,
-                is_mobile=True,
-                has_touch=True,
-                locale="en-US",
-            )
-            context.set_default_timeout(10_000)
-            return context.new_page()
-
-        yield phone
-        chromium.close()
+    with chromium() as browser:
+        yield lambda: new_page(browser, live_server.url)
 
 
 @pytest.fixture

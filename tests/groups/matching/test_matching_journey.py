@@ -7,17 +7,17 @@ the notification.
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from groups import services as group_services
 from messaging.models import Notification
 from partners.models import Referral
 from portal.models import AuditEvent
 from tests import factories
-from tests.conftest import CHROMIUM
+from tests.browser import chromium, new_page
 from tests.groups.conftest import group_data
 from tests.groups.matching.test_matching_accept import build_world
-from tests.groups.test_group_journey import PHONE_WIDTH, assert_fits_phone, screenshot, url_of
+from tests.groups.test_group_journey import assert_fits_phone, screenshot, url_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,25 +27,8 @@ def browser(home_page, live_server, monkeypatch):
     """Two phones in English-speaking browsers (the portal answers in Chinese anyway), so the
     coordinator and the volunteer each have their own session. See test_group_journey.page."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-
-        def phone():
-            context = chromium.new_context(
-                base_url=live_server.url,
-                viewport={"width": PHONE_WIDTH, "height": 740},
-                is_mobile=True,
-                has_touch=True,
-                locale="en-US",
-            )
-            context.set_default_timeout(10_000)
-            return context.new_page()
-
-        yield phone
-        chromium.close()
+    with chromium() as browser:
+        yield lambda: new_page(browser, live_server.url)
 
 
 @pytest.fixture
