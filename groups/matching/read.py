@@ -1,6 +1,7 @@
 """Group facts for matching, read from the database in a fixed number of queries."""
 
 from collections import defaultdict
+from functools import lru_cache
 
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Coalesce
@@ -19,6 +20,7 @@ DEAD_REFERRALS = ("declined", "withdrawn")
 ALL_SLOTS = tuple((i // 3, PARTS[i % 3]) for i in range(21))
 
 
+@lru_cache(maxsize=4096)  # read for every candidate; people share a few hundred patterns
 def slots_from_bits(bits: int) -> frozenset[Slot]:
     """The 21-bit weekly availability (day * 3 + part, Monday morning bit 0) as slots."""
     return frozenset(slot for i, slot in enumerate(ALL_SLOTS) if bits >> i & 1)
