@@ -1,9 +1,11 @@
-"""A real ASGI server (uvicorn) in a subprocess, on the test database, for delivery tests."""
+"""Real servers in subprocesses, on the test database: an ASGI server (uvicorn) for delivery
+tests and a Celery worker for task tests."""
 
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -80,3 +82,46 @@ def asgi_server():
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@contextmanager
+def celery_worker(*, broker_url: str, queue: str = "", purge: bool = False, env=None):
+    """A real Celery worker process (solo pool) on the test database and `broker_url`; yields
+    its log lines (a list that keeps filling) once it is ready, stops it afterwards. A `queue`
+    of the test's own keeps other workers on the same Redis from taking its messages."""
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
+               "--loglevel", "info", "--without-heartbeat", "--without-mingle",
+               "--without-gossip"]  # fmt: skip
+    command += ["--queues", queue] if queue else []
+    command += ["--purge"] if purge else []
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env=worker_env(broker_url, **(env or {})),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 180  # generous: CI machines are shared and slow to fork
+        while not any(" ready." in line for line in log):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{''.join(log)}")
+            time.sleep(0.2)
+        yield log
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def worker_env(broker_url: str, **extra) -> dict:
+    """The environment of a worker, or of a process sending it tasks, as in production."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker_url,
+        **extra,
+    }

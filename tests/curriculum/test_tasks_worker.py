@@ -3,24 +3,21 @@ is queued by another process (where beat would send it), a worker process picks 
 on the test database, and what people notice appears: the learner's new lessons and their
 notification, the lead's reminder of tomorrow's session."""
 
-import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from curriculum import services
 from curriculum.models import LessonAssignment
 from curriculum.services import SessionData
 from messaging.models import Notification
-from tests.servers import ROOT, test_database_url
+from tests.servers import ROOT, celery_worker, worker_env
 
 pytestmark = [
     pytest.mark.needs_redis,
@@ -34,13 +31,6 @@ def wait_for(check, log, seconds=60):
     while not check():
         assert time.monotonic() < deadline, "".join(log)
         time.sleep(0.3)
-
-
-def sessions() -> set[int]:
-    """The database sessions on the test database, by server process id."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-        return {pid for (pid,) in cursor.fetchall()}
 
 
 def test_a_real_worker_assigns_the_months_theme_and_reminds_the_lead(home_page, tree, world):
@@ -60,32 +50,15 @@ def test_a_real_worker_assigns_the_months_theme_and_reminds_the_lead(home_page, 
 
     # A queue of this test's own, so no other worker on the same Redis takes the messages.
     queue = f"curriculum-test-{uuid.uuid4().hex[:8]}"
-    before = sessions()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.REDIS_URL,
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-Q", queue,
-         "--loglevel", "info", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    log = []
-    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
-    try:
-        wait_for(lambda: any(" ready." in line for line in log) or worker.poll() is not None, log,
-                 seconds=180)  # fmt: skip
-        assert worker.poll() is None, "".join(log)
+    with celery_worker(broker_url=settings.REDIS_URL, queue=queue) as log:
         # Where beat would send them from: a process of its own, with the broker configured.
         sender = subprocess.run(
             [sys.executable, "-c",
              "import django, sys; django.setup(); from portal.celery import app; "
              "[app.send_task(name, queue=sys.argv[1]) for name in sys.argv[2:]]",
              queue, "curriculum.tasks.assign_by_rule", "curriculum.tasks.remind_sessions"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, env=worker_env(settings.REDIS_URL), capture_output=True, text=True,
+            timeout=120,
         )  # fmt: skip
         assert sender.returncode == 0, sender.stderr
 
@@ -95,12 +68,6 @@ def test_a_real_worker_assigns_the_months_theme_and_reminds_the_lead(home_page, 
             ).exists(),
             log,
         )
-    finally:
-        worker.terminate()
-        worker.wait(timeout=15)
-        # The worker's database session ends a moment after the process: wait, so the test
-        # database can be dropped at the end of the run.
-        wait_for(lambda: not sessions() - before, log, seconds=15)
 
     # The learner was given this month's theme lesson and the entry and traffic-law rules ran.
     given = LessonAssignment.objects.get(group=world.group, lesson=tree.lesson)

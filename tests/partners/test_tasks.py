@@ -2,10 +2,6 @@
 beat entries name real tasks, and every sweep is idempotent."""
 
 import io
-import os
-import subprocess
-import sys
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -20,7 +16,7 @@ from partners import schedule, services, tasks
 from partners.models import FollowUp, JobPlacement, Organisation, Referral
 from portal.celery import app
 from portal.models import AuditEvent, Region, User
-from tests.servers import ROOT, test_database_url
+from tests.servers import celery_worker
 
 
 def test_the_beat_schedule_names_registered_tasks():
@@ -125,25 +121,7 @@ def test_a_real_worker_sends_the_reminder_and_escalates(regions, reference_data,
     url = settings.REDIS_URL.rsplit("/", 1)[0] + "/11"
     # A queue of this run's own, so no other test's worker on the same Redis takes the task.
     queue = f"partners-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": url,
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
-         "--loglevel", "info", "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "--queues", queue],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    log = []
-    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
-    deadline = time.monotonic() + 90
-    while not any(" ready." in line for line in log):
-        assert worker.poll() is None and time.monotonic() < deadline, "".join(log)
-        time.sleep(0.2)
-    try:
+    with celery_worker(broker_url=url, queue=queue) as log:
         # A client app of its own: the portal app's producer pool may still hold the eager
         # (memory://) connection of earlier tests in this process.
         with Celery("partners-test", broker=url) as client:
@@ -154,8 +132,5 @@ def test_a_real_worker_sends_the_reminder_and_escalates(regions, reference_data,
             if referral.escalated_at:
                 break
             time.sleep(0.3)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=15)
     assert referral.reminded_at and referral.escalated_at, "".join(log)
     assert Notification.objects.filter(user=world.coordinator, kind="referral.overdue").exists()

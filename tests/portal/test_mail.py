@@ -2,10 +2,8 @@
 broker is down, so a sign-up never fails and no confirmation is lost."""
 
 import json
-import os
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 
@@ -14,7 +12,7 @@ from django.core import mail
 
 from portal import mail as portal_mail
 from portal.celery import app
-from tests.servers import ROOT, test_database_url
+from tests.servers import ROOT, celery_worker, worker_env
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 
@@ -62,27 +60,9 @@ def test_a_real_worker_sends_a_confirmation_queued_by_another_process(tmp_path, 
     url = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"
     outbox = tmp_path / "mail"
     outbox.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_BROKER_URL": url,
-        # django-environ drops one slash: four make an absolute path.
-        "EMAIL_URL": f"filemail:///{outbox}",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
-         "--loglevel", "info", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    log = []
-    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 180  # generous: CI machines are shared and slow to fork
-        while not any(" ready." in line for line in log):
-            assert worker.poll() is None, f"worker exited {worker.returncode}: {''.join(log)}"
-            assert time.monotonic() < deadline, "".join(log)
-            time.sleep(0.2)
+    email_url = f"filemail:///{outbox}"  # django-environ drops one slash: an absolute path
+    env = worker_env(url, EMAIL_URL=email_url)
+    with celery_worker(broker_url=url, env={"EMAIL_URL": email_url}) as log:
         message = mail.EmailMessage(
             "请确认您的电子邮件地址", "确认链接：http://127.0.0.1:8000/accounts/confirm-email/abc/",
             "noreply@portal.example.cn", ["zhou@example.cn"],
@@ -100,8 +80,5 @@ def test_a_real_worker_sends_a_confirmation_queued_by_another_process(tmp_path, 
         while not list(outbox.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.2)
         sent = "".join(p.read_text() for p in outbox.iterdir())
-    finally:
-        worker.terminate()
-        worker.wait(timeout=15)
     assert "zhou@example.cn" in sent, "".join(log)
     assert "/accounts/confirm-email/" in sent

@@ -2,10 +2,8 @@
 coordinators of the group's region are told in real time; candidates are never told. The
 debounce is proven through a real Celery worker on Redis."""
 
-import os
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -17,7 +15,7 @@ from groups.models import SuggestionSeen
 from messaging.models import Notification
 from tests import factories
 from tests.groups.conftest import group_data
-from tests.servers import ROOT, test_database_url
+from tests.servers import ROOT, celery_worker, worker_env
 from volunteers.services.vetting import profile_decide
 
 KIND = "matching.new_suggestions"
@@ -131,38 +129,17 @@ def test_a_real_worker_recomputes_once_for_two_changes_and_tells_the_coordinator
     """web process → Redis → worker: two changes inside the debounce delay, one recompute."""
     person = make.person("张晓明")
     cache.delete(refresh.pending_key(scene.group.pk))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_BROKER_URL": settings.REDIS_URL,
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "--purge",
-         "--loglevel", "info", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    log = []
-    threading.Thread(target=lambda: log.extend(worker.stdout), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 180
-        while not any(" ready." in line for line in log):
-            assert worker.poll() is None, f"worker exited {worker.returncode}: {''.join(log)}"
-            assert time.monotonic() < deadline, "".join(log)
-            time.sleep(0.2)
+    with celery_worker(broker_url=settings.REDIS_URL, purge=True) as log:
         web = subprocess.run(
             [sys.executable, "-c", ENQUEUE_TWICE, str(scene.group.pk)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, env=worker_env(settings.REDIS_URL), capture_output=True, text=True,
+            timeout=120,
         )  # fmt: skip
         assert web.returncode == 0, web.stderr
         deadline = time.monotonic() + 60 + refresh.DEBOUNCE_SECONDS
         while not told(scene.coordinator) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(refresh.DEBOUNCE_SECONDS + 1)  # a second task, had one been queued, runs now
-    finally:
-        worker.terminate()
-        worker.wait(timeout=15)
     text = "".join(log)
     (note,) = told(scene.coordinator)
     assert "张晓明" in note.body, text
