@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership, Need
 from groups.services import GroupData
 from portal.models import Industry, OffenceCategory, Region, User
-from volunteers.forms import AVAILABILITY_CHOICES
+from volunteers.forms import AVAILABILITY_CHOICES, availability_bits, availability_choices
 from volunteers.models import Language
 
 
@@ -171,7 +171,7 @@ class GroupForm(forms.Form):
             approved_regions=list(c["approved_regions"]),
             case_notes=c["case_notes"],
             languages=list(c["languages"]),
-            slots=sum(1 << int(bit) for bit in c["slots"]),
+            slots=availability_bits(c["slots"]),
         )
 
     @classmethod
@@ -194,7 +194,7 @@ class GroupForm(forms.Form):
         initial["forbidden_industries"] = list(group.forbidden_industries.all())
         initial["approved_regions"] = list(group.approved_regions.all())
         initial["languages"] = list(group.languages.all())
-        initial["slots"] = [str(i) for i in range(21) if group.slots >> i & 1]
+        initial["slots"] = availability_choices(group.slots)
         for code, priority in group.group_needs.values_list("need__code", "priority"):
             initial[f"need_{code}"] = priority
         return initial

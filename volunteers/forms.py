@@ -38,6 +38,16 @@ AVAILABILITY_CHOICES = [
 ]
 
 
+def availability_bits(choices) -> int:
+    """The ticked AVAILABILITY_CHOICES as the 21-bit week stored on profiles and groups."""
+    return sum(1 << int(choice) for choice in choices)
+
+
+def availability_choices(bits: int) -> list[str]:
+    """The 21-bit week as the AVAILABILITY_CHOICES to tick."""
+    return [str(i) for i in range(21) if bits >> i & 1]
+
+
 class ProfileForm(BaseForm):
     """The real-name profile; everything optional while saving a draft (the service checks
     completeness on submission). Identity fields disappear once vetting has begun."""
@@ -128,7 +138,7 @@ class ProfileForm(BaseForm):
             "skills": list(profile.skills.all()),
             "languages": list(profile.languages.all()),
             "regions": list(profile.regions.all()),
-            "availability": [str(i) for i in range(21) if profile.availability >> i & 1],
+            "availability": availability_choices(profile.availability),
             "max_groups": profile.max_groups,
             "bio": profile.bio,
             "qualification": profile.qualification,
@@ -149,7 +159,7 @@ class ProfileForm(BaseForm):
 
     def to_data(self) -> ProfileData:
         data = self.cleaned_data
-        bits = sum(1 << int(i) for i in data.get("availability", []))
+        bits = availability_bits(data.get("availability", []))
         return ProfileData(
             real_name=data.get("real_name", self.profile.real_name),
             gender=data.get("gender", self.profile.gender),
