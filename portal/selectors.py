@@ -22,13 +22,20 @@ def roles_forget(user: User) -> None:
         del user._portal_role_paths
 
 
+def role_region_paths(user: User, *, role: str | None = None) -> list[str]:
+    """The treebeard paths of the regions the user's staff roles (of `role`) are over."""
+    if not user.is_authenticated:
+        return []
+    return [path for held, path in _role_paths(user) if role is None or held == role]
+
+
 def regions_covered_by(user: User, *, role: str | None = None) -> QuerySet[Region]:
     """Every region the user's staff roles cover (a role covers its region and all beneath)."""
     if not user.is_authenticated:
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.all()
-    paths = [path for held, path in _role_paths(user) if role is None or held == role]
+    paths = role_region_paths(user, role=role)
     if not paths:
         return Region.objects.none()
     scope = Q()

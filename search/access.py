@@ -10,6 +10,7 @@ coordinator of 天河区 matches a document of 石牌街司法所 and nothing in
 from dataclasses import dataclass
 
 from portal.models import Region, StaffRole, User
+from portal.selectors import role_region_paths
 
 PUBLIC = "public"
 STEP = Region.steplen
@@ -44,9 +45,7 @@ def grants_for(user: User | None) -> Grants:
         return Grants(everything=True)
     staff = [
         f"c{path}".lower()
-        for path in StaffRole.objects.filter(
-            user=user, role=StaffRole.Role.COORDINATOR
-        ).values_list("region__path", flat=True)
+        for path in role_region_paths(user, role=StaffRole.Role.COORDINATOR)  # the menu's read
     ]
     ordinary = [PUBLIC]
     from volunteers.models import VolunteerProfile
