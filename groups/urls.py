@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from groups import views
 
@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.group_list, name="list"),
     path("new/", views.group_create, name="create"),
     path("mine/", views.my_groups, name="mine"),
-    path("", include("groups.matching.urls")),
     path("<str:code>/", views.group_detail, name="detail"),
     path("<str:code>/edit/", views.group_edit, name="edit"),
     path("<str:code>/members/add/", views.member_add, name="member_add"),

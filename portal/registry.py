@@ -14,7 +14,16 @@ from functools import cache
 from types import ModuleType
 
 # In dependency order: demo and scale data are created in this order.
-PORTAL_APPS = ("portal", "groups", "volunteers", "partners", "curriculum", "messaging", "search")
+PORTAL_APPS = (
+    "portal",
+    "groups",
+    "volunteers",
+    "partners",
+    "matching",
+    "curriculum",
+    "messaging",
+    "search",
+)
 
 
 @cache

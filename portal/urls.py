@@ -25,6 +25,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["portal"]), name="javascript-catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Matching first: its /groups/matching/ must not be read as a group with the code "matching".
+    path("groups/", include("matching.urls")),
     path("groups/", include("groups.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("partners/", include("partners.urls")),

@@ -17,10 +17,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.runner import BenchError, percentile
-from groups.matching import refresh
-from groups.matching.suggest import region_overview, region_proposal, suggestions_for_group
 from groups.models import CorrectionGroup
 from groups.scale import create_groups
+from matching import refresh
+from matching.suggest import region_overview, region_proposal, suggestions_for_group
 from portal import services
 from portal.models import AccountKind, Region, StaffRole, User
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "groups",
     "volunteers",
     "partners",
+    "matching",
     "curriculum",
     "messaging",
     "search",

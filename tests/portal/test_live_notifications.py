@@ -9,8 +9,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from groups.matching import services as matching
-from tests.groups.matching.test_matching_accept import build_world
+from matching import services as matching
+from tests.matching.test_matching_accept import build_world
 from tests.messaging.test_chat_journey import browser, phone_for  # noqa: F401 (a fixture)
 
 pytestmark = [

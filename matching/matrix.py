@@ -1,0 +1,148 @@
+"""Scores and hard constraints of many groups against many candidates at once, as numpy arrays.
+
+The same arithmetic as scoring.score_person / score_offer and constraints.*_refusal (tests check
+them against each other), but vectorised: a county refresh or a bulk assignment scores millions
+of pairs, which one Python call per pair could not do in time. A pair that fails a hard
+constraint, or answers none of the group's needs, is FORBIDDEN.
+"""
+
+import numpy as np
+
+from matching import weights as w
+from matching.assignment import FORBIDDEN
+from matching.constraints import execution_area
+from matching.facts import GroupFacts, OfferFacts, PersonFacts
+from matching.scoring import shared_depth
+
+PARTS = ("morning", "afternoon", "evening")
+BENEFIT_NEED = {"housing": "housing", "meals": "health", "training": "vocational_skills"}
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 11)], dtype=np.int64)
+
+
+def _bits(slots) -> int:
+    return sum(1 << (day * 3 + PARTS.index(part)) for day, part in slots)
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    return _POPCOUNT[values & 0x7FF] + _POPCOUNT[(values >> 11) & 0x7FF]
+
+
+def _coverage(groups, serves_of) -> np.ndarray:
+    codes = sorted({c for g in groups for c in g.needs})
+    index = {c: i for i, c in enumerate(codes)}
+    need_weight = np.zeros((len(groups), len(codes)))
+    for gi, g in enumerate(groups):
+        for code, priority in g.needs.items():
+            need_weight[gi, index[code]] = w.PRIORITY_WEIGHT[priority]
+    serves = np.zeros((len(codes), len(serves_of)))
+    for ci, candidate_serves in enumerate(serves_of):
+        for code in candidate_serves:
+            if code in index:
+                serves[index[code], ci] = 1.0
+    totals = need_weight.sum(axis=1)[:, None]
+    covered = need_weight @ serves
+    return np.divide(covered, totals, out=np.zeros_like(covered), where=totals > 0)
+
+
+def _near(groups, region_paths_of, *, covering: bool):
+    """Closeness weight per (group, candidate), and whether one of the candidate's regions
+    contains the group's office; computed once per distinct office."""
+    offices = sorted({g.office_path for g in groups})
+    near = np.zeros((len(offices), len(region_paths_of)))
+    covers = np.zeros((len(offices), len(region_paths_of)), dtype=bool)
+    for oi, office in enumerate(offices):
+        for ci, paths in enumerate(region_paths_of):
+            depth = max((shared_depth(p, office) for p in paths), default=0)
+            near[oi, ci] = w.CLOSENESS.get(depth, 0.0)
+            if covering:
+                covers[oi, ci] = any(office.startswith(p) for p in paths)
+    row_of = {office: oi for oi, office in enumerate(offices)}
+    rows = np.array([row_of[g.office_path] for g in groups], dtype=np.int64)
+    return near[rows], covers[rows]
+
+
+def _exclude(ok: np.ndarray, groups, candidates) -> None:
+    where = {(c.kind, c.id): ci for ci, c in enumerate(candidates)}
+    for gi, g in enumerate(groups):
+        for key in g.excluded:
+            if key in where:
+                ok[gi, where[key]] = False
+
+
+def people_matrix(groups: list[GroupFacts], people: list[PersonFacts]) -> np.ndarray:
+    """scores[g, p] of person p for group g, FORBIDDEN where a hard constraint fails."""
+    shape = (len(groups), len(people))
+    if not all(shape):
+        return np.full(shape, FORBIDDEN)
+    coverage = _coverage(groups, [p.serves for p in people])
+    score = w.COVERAGE * coverage
+    near, covers = _near(groups, [p.region_paths for p in people], covering=True)
+    score = score + w.REGION * near
+
+    group_bits = np.array([_bits(g.slots) for g in groups], dtype=np.int64)
+    person_bits = np.array([_bits(p.slots) for p in people], dtype=np.int64)
+    common = _popcount(group_bits[:, None] & person_bits[None, :])
+    wanted = _popcount(group_bits)[:, None]
+    availability = np.where(
+        wanted > 0,
+        np.divide(w.AVAILABILITY * common, wanted, out=np.zeros(shape), where=wanted > 0),
+        np.where(person_bits > 0, float(w.AVAILABILITY), 0.0)[None, :],
+    )
+    score = score + availability
+
+    languages = sorted({x for g in groups for x in g.languages})
+    if languages:
+        g_lang = np.array([[x in g.languages for x in languages] for g in groups], dtype=float)
+        p_lang = np.array([[x in p.languages for x in languages] for p in people], dtype=float)
+        score = score + np.where(g_lang @ p_lang.T > 0, float(w.LANGUAGE), 0.0)
+
+    strict = np.array([g.supervision_level == "strict" for g in groups])
+    qualification = np.array([w.QUALIFICATION * p.qualification / 3 for p in people])
+    score = score + np.where(strict[:, None] & (qualification > 0)[None, :], qualification, 0.0)
+    load = np.array([w.LOAD * p.capacity / max(p.max_groups, 1) for p in people])
+    score = np.round(score + load[None, :], 2)
+
+    able = np.array([p.vetted and not p.suspended and p.capacity > 0 for p in people])
+    cleared = np.array([p.cleared_for_juveniles for p in people])
+    juvenile = np.array([g.is_juvenile for g in groups])
+    ok = able[None, :] & covers & (coverage > 0) & ~(juvenile[:, None] & ~cleared[None, :])
+    _exclude(ok, groups, people)
+    return np.where(ok, score, FORBIDDEN)
+
+
+def offers_matrix(groups: list[GroupFacts], offers: list[OfferFacts]) -> np.ndarray:
+    """scores[g, o] of offer o for group g, FORBIDDEN where a hard constraint fails."""
+    shape = (len(groups), len(offers))
+    if not all(shape):
+        return np.full(shape, FORBIDDEN)
+    coverage = _coverage(groups, [o.serves for o in offers])
+    score = w.COVERAGE * coverage
+    near, _ = _near(groups, [o.region_paths for o in offers], covering=False)
+    score = score + w.REGION * near
+    is_job = np.array([o.kind == "job" for o in offers])
+    benefits = sorted(BENEFIT_NEED)
+    g_ben = np.array([[BENEFIT_NEED[b] in g.needs for b in benefits] for g in groups], dtype=float)
+    o_ben = np.array([[b in o.benefits for b in benefits] for o in offers], dtype=float)
+    useful = g_ben @ o_ben.T
+    score = score + np.where(is_job[None, :] & (useful > 0), w.BENEFITS * useful / 3, 0.0)
+    salary = np.array(
+        [w.SALARY * min(o.salary_min / w.SALARY_FULL, 1.0) if o.salary_min else 0.0 for o in offers]
+    )
+    score = np.round(score + np.where(is_job, salary, 0.0)[None, :], 2)
+
+    able = np.array([o.open and o.verified for o in offers])
+    ok = able[None, :] & (coverage > 0)
+    areas = {}
+    for gi, g in enumerate(groups):
+        area = execution_area(g)
+        if area not in areas:
+            areas[area] = np.array(
+                [any(loc.startswith(a) for loc in o.region_paths for a in area) for o in offers]
+            )
+        ok[gi] &= areas[area]
+        industry = np.array([bool(o.industry) and o.industry in g.forbidden_industries
+                             for o in offers])  # fmt: skip
+        offence = np.array([bool(g.offence) and g.offence in o.excluded_offences for o in offers])
+        ok[gi] &= ~industry & ~offence
+    _exclude(ok, groups, offers)
+    return np.where(ok, score, FORBIDDEN)

@@ -1,0 +1,146 @@
+"""Group facts for matching, read from the database in a fixed number of queries."""
+
+from collections import defaultdict
+from functools import lru_cache
+
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
+
+from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership
+from matching.facts import GroupFacts, Slot
+
+# People are matched by user id, whichever kind they are.
+PERSON_KINDS = ("volunteer", "social_worker")
+PARTS = ("morning", "afternoon", "evening")
+# A referral that is still live (or ended in hiring) keeps its posting from being suggested again.
+DEAD_REFERRALS = ("declined", "withdrawn")
+
+
+ALL_SLOTS = tuple((i // 3, PARTS[i % 3]) for i in range(21))
+
+
+@lru_cache(maxsize=4096)  # read for every candidate; people share a few hundred patterns
+def slots_from_bits(bits: int) -> frozenset[Slot]:
+    """The 21-bit weekly availability (day * 3 + part, Monday morning bit 0) as slots."""
+    return frozenset(slot for i, slot in enumerate(ALL_SLOTS) if bits >> i & 1)
+
+
+def term_name(name_zh: str, name_en: str) -> str:
+    """A managed term's name in the active language, as Term.__str__ shows it."""
+    return name_en if (get_language() or "").startswith("en") else name_zh
+
+
+def _excluded(ids) -> dict[int, set]:
+    """Who and what each group already has or turned down: members past and present, declined
+    suggestions and live referrals, in one query (a UNION of three)."""
+    from partners.models import Referral
+
+    # Each part unordered: SQLite refuses ORDER BY inside a compound statement.
+    members = (
+        Membership.objects.filter(group_id__in=ids)
+        .order_by()
+        .values_list("group_id", Value("person", output_field=CharField()), "user_id")
+    )
+    declines = (
+        MatchDecline.objects.filter(group_id__in=ids)
+        .order_by()
+        .values_list("group_id", "candidate_kind", "candidate_id")
+    )
+    referrals = (
+        Referral.objects.filter(group_id__in=ids)
+        .exclude(status__in=DEAD_REFERRALS)
+        .order_by()
+        .values_list(
+            "group_id",
+            Case(
+                When(job__isnull=False, then=Value("job")),
+                default=Value("programme"),
+                output_field=CharField(),
+            ),  # fmt: skip
+            Coalesce(F("job_id"), F("programme_id")),
+        )
+    )
+    excluded = defaultdict(set)
+    for group_id, kind, candidate in members.union(declines, referrals, all=True).order_by():
+        if kind == "person":
+            excluded[group_id].update((k, candidate) for k in PERSON_KINDS)
+        else:
+            excluded[group_id].add((kind, candidate))
+    return excluded
+
+
+def group_facts(groups, *, needs_only: dict[int, set] | None = None) -> list[GroupFacts]:
+    """Facts of the given groups (a queryset or list), 6 queries whatever their number.
+
+    `needs_only` narrows each group's needs to the given codes (its unmet needs, say)."""
+    if hasattr(groups, "select_related"):
+        groups = groups.select_related("judicial_office", "offence")
+    groups = list(groups)
+    ids = [g.pk for g in groups]
+    needs = defaultdict(dict)
+    for group_id, code, priority in GroupNeed.objects.filter(group_id__in=ids).values_list(
+        "group_id", "need__code", "priority"
+    ):
+        if needs_only is None or code in needs_only.get(group_id, ()):
+            needs[group_id][code] = priority
+    areas = defaultdict(list)
+    for group_id, path in CorrectionGroup.approved_regions.through.objects.filter(
+        correctiongroup_id__in=ids
+    ).values_list("correctiongroup_id", "region__path"):
+        areas[group_id].append(path)
+    industries = defaultdict(set)
+    for group_id, code in CorrectionGroup.forbidden_industries.through.objects.filter(
+        correctiongroup_id__in=ids
+    ).values_list("correctiongroup_id", "industry__code"):
+        industries[group_id].add(code)
+    languages = defaultdict(set)
+    for group_id, zh, en in CorrectionGroup.languages.through.objects.filter(
+        correctiongroup_id__in=ids
+    ).values_list("correctiongroup_id", "language__name_zh", "language__name_en"):
+        languages[group_id].add(term_name(zh, en))
+    excluded = _excluded(ids)
+    return [
+        GroupFacts(
+            id=g.pk,
+            code=g.code,
+            office_path=g.judicial_office.path,
+            needs=needs[g.pk],
+            supervision_level=g.supervision_level,
+            is_juvenile=g.is_juvenile,
+            offence=g.offence.code,
+            approved_paths=tuple(sorted(areas[g.pk])),
+            forbidden_industries=frozenset(industries[g.pk]),
+            languages=frozenset(languages[g.pk]),
+            slots=slots_from_bits(g.slots),
+            excluded=frozenset(excluded[g.pk]),
+        )
+        for g in groups
+    ]
+
+
+def unmet_needs(group_ids) -> dict[int, set[str]]:
+    """Each group's needs that no active member's skills serve, in one query."""
+    from volunteers.models import VolunteerProfile
+
+    # Status compared in Python: in SQL, SQLite (no statistics) would start from the status
+    # index, i.e. from every approved profile, instead of from these groups' memberships.
+    approved = VolunteerProfile.Status.APPROVED
+    served = {
+        (group_id, code)
+        for group_id, status, code in Membership.objects.filter(
+            group_id__in=group_ids, left_at__isnull=True
+        ).values_list(
+            "group_id",
+            "user__volunteer_profile__status",
+            "user__volunteer_profile__skills__serves__code",
+        )
+        if status == approved
+    }
+    unmet = defaultdict(set)
+    for group_id, code in GroupNeed.objects.filter(group_id__in=group_ids).values_list(
+        "group_id", "need__code"
+    ):
+        if (group_id, code) not in served:
+            unmet[group_id].add(code)
+    return unmet

@@ -1,0 +1,310 @@
+"""The matching engine's entry points: suggestions for one group or many, whether one candidate
+may still be accepted, a coordinator's region overview and the optimal bulk proposal.
+
+Every function reads in a fixed number of queries whatever the data size: group facts (6),
+people (1 candidate query + 3 for their facts), offers (2 candidate queries + 3 for facts).
+Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the
+scalar scoring functions for the few candidates that make a list.
+
+Candidates are people (user id, as MatchDecline.candidate_id) and postings (posting id).
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from groups.models import CorrectionGroup, GroupNeed, Membership
+from matching import assignment, candidates, constraints, scoring
+from matching.assignment import FORBIDDEN
+from matching.facts import GroupFacts, OfferFacts, PersonFacts
+from matching.matrix import offers_matrix, people_matrix
+from matching.read import group_facts, unmet_needs
+
+KINDS = ("social_worker", "volunteer", "job", "programme")
+PEOPLE = ("social_worker", "volunteer")
+OFFERS = ("job", "programme")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "social_worker" | "volunteer" | "job" | "programme"
+    id: int  # user id for people, posting id for jobs and programmes
+    label: str  # the person's display name or the posting's title
+    score: float
+    reasons: tuple[str, ...]  # translated phrases, as scoring.py builds them
+    detail: str = ""  # the organisation for offers, the nearest region served for people
+
+
+@dataclass(frozen=True)
+class BulkProposal:
+    rows: list[tuple[CorrectionGroup, Suggestion]]
+    total: float
+    greedy_total: float
+    seconds: float
+
+
+def _empty() -> dict[str, list[Suggestion]]:
+    return {kind: [] for kind in KINDS}
+
+
+def _pool(facts: list[GroupFacts]) -> candidates.Pool:
+    """Every candidate that could serve one of the groups (by region and need, in SQL)."""
+    pool = candidates.Pool()
+    need_codes = {c for g in facts for c in g.needs}
+    if not need_codes:
+        return pool
+    offices = {g.office_path for g in facts}
+    candidates.person_facts(
+        candidates.people_queryset(office_paths=offices),
+        pool,
+        needs=need_codes,
+        languages=any(g.languages for g in facts),
+    )
+    areas = {a for g in facts for a in constraints.execution_area(g)}
+    candidates.offer_facts(
+        candidates.jobs_queryset(area_paths=areas),
+        candidates.programmes_queryset(area_paths=areas, need_codes=need_codes),
+        pool,
+    )
+    return pool
+
+
+def _nearest_region(person: PersonFacts, group: GroupFacts, names: dict[str, str]) -> str:
+    paths = sorted(person.region_paths, key=lambda p: -scoring.shared_depth(p, group.office_path))
+    return names.get(paths[0], "") if paths else ""
+
+
+def _suggestion(candidate, group: GroupFacts, pool: candidates.Pool) -> Suggestion:
+    if isinstance(candidate, PersonFacts):
+        scored = scoring.score_person(candidate, group)
+        label, detail = candidate.name, _nearest_region(candidate, group, pool.region_names)
+    else:
+        scored = scoring.score_offer(candidate, group)
+        label = candidate.title
+        detail = pool.organisation.get((candidate.kind, candidate.id), "")
+    return Suggestion(candidate.kind, candidate.id, label, scored.score, scored.reasons, detail)
+
+
+def _plain(candidate, score: float, pool: candidates.Pool) -> Suggestion:
+    """A suggestion without its reasons (the refresh needs only who and how good)."""
+    if isinstance(candidate, PersonFacts):
+        return Suggestion(candidate.kind, candidate.id, candidate.name, score, ())
+    detail = pool.organisation.get((candidate.kind, candidate.id), "")
+    return Suggestion(candidate.kind, candidate.id, candidate.title, score, (), detail)
+
+
+def _best(facts: list[GroupFacts], pool: candidates.Pool, per_kind: int, explained=True):
+    """For each group, the best `per_kind` candidates of each kind, best first."""
+    people_scores = people_matrix(facts, pool.people)
+    offer_scores = offers_matrix(facts, pool.offers)
+    columns = {}
+    for kind in KINDS:
+        source = pool.people if kind in PEOPLE else pool.offers
+        columns[kind] = [i for i, c in enumerate(source) if c.kind == kind]
+    ids = {
+        kind: np.array(
+            [(pool.people if kind in PEOPLE else pool.offers)[i].id for i in columns[kind]],
+            dtype=np.int64,
+        )
+        for kind in KINDS
+    }
+    result = []
+    for gi, group in enumerate(facts):
+        lists = _empty()
+        for kind in KINDS:
+            source, scores = (
+                (pool.people, people_scores) if kind in PEOPLE else (pool.offers, offer_scores)
+            )
+            cols = columns[kind]
+            if not cols:
+                continue
+            row = scores[gi, cols]
+            allowed = np.flatnonzero(row > FORBIDDEN)
+            # Best score first, ties broken by id, so lists are stable between refreshes.
+            order = allowed[np.lexsort((ids[kind][allowed], -row[allowed]))][:per_kind]
+            lists[kind] = [
+                _suggestion(source[cols[i]], group, pool)
+                if explained
+                else _plain(source[cols[i]], float(row[i]), pool)
+                for i in order
+            ]
+        result.append(lists)
+    return result
+
+
+def suggestions_for_groups(groups, *, per_kind: int = 5, needs_only=None, explained=True):
+    """[(group, {kind: [Suggestion]})] for many groups at once, in constant queries; without
+    `explained`, suggestions carry no reasons (and no region detail for people)."""
+    if hasattr(groups, "select_related"):
+        groups = groups.select_related("judicial_office", "offence")
+    groups = list(groups)
+    facts = group_facts(groups, needs_only=needs_only)
+    pool = _pool(facts)
+    return list(zip(groups, _best(facts, pool, per_kind, explained), strict=True))
+
+
+def suggestions_for_group(group: CorrectionGroup, *, per_kind: int = 5) -> dict:
+    """{kind: [Suggestion]} for one group, every kind present, best first, hard constraints
+    applied. A group with no needs (or a closed one) gets empty lists."""
+    if group.status != CorrectionGroup.Status.ACTIVE:
+        return _empty()
+    ((_, lists),) = suggestions_for_groups(
+        CorrectionGroup.objects.filter(pk=group.pk), per_kind=per_kind
+    )
+    return lists
+
+
+# ---------------------------------------------------------------------------
+# One candidate, now (accepting a suggestion)
+# ---------------------------------------------------------------------------
+
+
+def lock_candidate(kind: str, candidate_id: int):
+    """Lock the row that guards a candidate's capacity, inside the caller's transaction:
+    the VolunteerProfile of a person (load is counted from memberships, so every acceptance of
+    that person queues here), the JobPlacement or Programme row of an offer. Returns the row,
+    or None when there is no such candidate. The caller also locks the group
+    (CorrectionGroup.objects.select_for_update()) and then calls candidate_refusal."""
+    from partners.models import JobPlacement, Programme
+    from volunteers.models import VolunteerProfile
+
+    if kind in PEOPLE:
+        rows = VolunteerProfile.objects.filter(user_id=candidate_id)
+    elif kind == "job":
+        rows = JobPlacement.objects.filter(pk=candidate_id)
+    elif kind == "programme":
+        rows = Programme.objects.filter(pk=candidate_id)
+    else:
+        return None
+    return rows.select_for_update().first()
+
+
+def candidate_refusal(group: CorrectionGroup, kind: str, candidate_id: int) -> str | None:
+    """Why this candidate may not be accepted for this group now, translated, or None.
+
+    Reads fresh rows (call it after lock_candidate and locking the group, in the same
+    transaction): suspension, capacity left, juvenile clearance, region, posting open and not
+    full, the group's restrictions (partners.eligibility), already in or declined."""
+    from partners import eligibility
+    from partners.models import JobPlacement, Programme
+    from volunteers.models import VolunteerProfile
+
+    group = CorrectionGroup.objects.select_related("judicial_office", "offence").get(pk=group.pk)
+    if group.status != CorrectionGroup.Status.ACTIVE:
+        return _("the group is closed")
+    (facts,) = group_facts([group])
+    if kind in PEOPLE:
+        profiles = VolunteerProfile.objects.filter(user_id=candidate_id, kind=kind)
+        pool = candidates.person_facts(profiles)
+        if not pool.people:
+            return _("no such volunteer or social worker")
+        return constraints.person_refusal(pool.people[0], facts)
+    if kind not in OFFERS:
+        return _("unknown kind of suggestion")
+    model = JobPlacement if kind == "job" else Programme
+    posting = model.objects.select_related("organisation", *(["industry"] if kind == "job" else []))
+    posting = posting.filter(pk=candidate_id).first()
+    if posting is None:
+        return _("no such job or programme")
+    pool = candidates.offer_facts(
+        JobPlacement.objects.filter(pk=candidate_id if kind == "job" else None),
+        Programme.objects.filter(pk=candidate_id if kind == "programme" else None),
+    )
+    offer: OfferFacts = pool.offers[0]
+    if not posting.is_open:
+        return _("no longer open")
+    if not offer.open:
+        return _("no places left")
+    if not offer.verified:
+        return _("the organisation is not verified")
+    if (kind, candidate_id) in facts.excluded:
+        return _("already referred or declined for this group")
+    reasons = eligibility.posting_refusals(group, posting)
+    return reasons[0] if reasons else None
+
+
+# ---------------------------------------------------------------------------
+# A coordinator's region
+# ---------------------------------------------------------------------------
+
+
+def groups_with_unmet_needs(user, *, region=None):
+    """Active groups the user coordinates (under `region` if given) with at least one need no
+    active approved member serves."""
+    from groups.selectors import groups_coordinated_by
+    from volunteers.models import VolunteerProfile
+
+    served = Membership.objects.filter(
+        group=OuterRef("group"),
+        left_at__isnull=True,
+        user__volunteer_profile__status=VolunteerProfile.Status.APPROVED,
+        user__volunteer_profile__skills__serves=OuterRef("need"),
+    )
+    unmet = GroupNeed.objects.filter(group=OuterRef("pk")).exclude(Exists(served))
+    groups = groups_coordinated_by(user).filter(status=CorrectionGroup.Status.ACTIVE)
+    if region is not None:
+        groups = groups.filter(judicial_office__path__startswith=region.path)
+    return groups.filter(Exists(unmet))
+
+
+def region_overview(user, *, per_group: int = 3, limit: int = 50):
+    """[(group, {kind: [Suggestion]})] for the groups with unmet needs in the regions the user
+    coordinates, each with its best candidates for the needs still unmet.
+
+    Office by office (newest first within one), so a page draws on the candidates of a few
+    offices rather than of the whole province."""
+    groups = list(
+        groups_with_unmet_needs(user)
+        .select_related("judicial_office", "offence")
+        .order_by("judicial_office__path", "-created_at", "-id")[:limit]
+    )
+    if not groups:
+        return []
+    unmet = unmet_needs([g.pk for g in groups])
+    return suggestions_for_groups(groups, per_kind=per_group, needs_only=unmet)
+
+
+def region_proposal(user, *, region=None) -> BulkProposal:
+    """The assignment of volunteers and social workers to the groups with unmet needs in the
+    user's region (or `region` within it) that maximises the total score within every
+    person's spare capacity, at most one new person per group (assignment.optimal), with the
+    greedy total on the same matrix for comparison."""
+    from portal.selectors import user_covers_region
+
+    if region is not None and not (
+        user.is_superuser or user_covers_region(user, region, role="coordinator")
+    ):
+        raise Http404
+    groups = list(
+        groups_with_unmet_needs(user, region=region)
+        .select_related("judicial_office", "offence")
+        .order_by("code")
+    )
+    if not groups:
+        return BulkProposal([], 0.0, 0.0, 0.0)
+    unmet = unmet_needs([g.pk for g in groups])
+    facts = group_facts(groups, needs_only=unmet)
+    pool = candidates.Pool()
+    need_codes = {c for g in facts for c in g.needs}
+    candidates.person_facts(
+        candidates.people_queryset(office_paths={g.office_path for g in facts}),
+        pool,
+        needs=need_codes,
+        languages=any(g.languages for g in facts),
+    )
+    return propose(groups, facts, pool)
+
+
+def propose(groups, facts, pool) -> BulkProposal:
+    start = time.perf_counter()
+    scores = people_matrix(facts, pool.people)
+    capacity = [p.capacity for p in pool.people]
+    best = assignment.optimal(scores, capacity)
+    seconds = time.perf_counter() - start
+    yardstick = assignment.greedy(scores, capacity)
+    rows = [(groups[g], _suggestion(pool.people[p], facts[g], pool)) for g, p, _score in best.pairs]
+    return BulkProposal(rows, best.total, yardstick.total, round(seconds, 4))

@@ -1,0 +1,87 @@
+"""Suggestions and the region overview run a constant number of queries, whether a handful or
+hundreds of candidates and groups are around; the adapters read every fact they need."""
+
+import random
+
+import pytest
+
+from groups.scale import create_groups
+from matching.candidates import offer_facts, person_facts
+from matching.suggest import region_overview, suggestions_for_group
+from partners import scale as partner_scale
+from partners.models import JobPlacement, Programme
+from volunteers import scale as volunteer_scale
+from volunteers.models import VolunteerProfile
+
+SUGGESTIONS_QUERIES = 16
+OVERVIEW_QUERIES = 20
+
+
+def crowd(regions, size: int) -> None:
+    rng = random.Random(size)
+    near = [regions["440106005"], regions["440106"], regions["440100"]]
+    for kind in ("volunteer", "social_worker"):
+        volunteer_scale.create_people(size, kind=kind, rng=rng, regions=near)
+    organisations = partner_scale.create_organisations(max(size // 10, 1), rng=rng)
+    partner_scale.create_jobs(size, rng=rng, organisations=organisations)
+    partner_scale.create_programmes(size, rng=rng, organisations=organisations)
+    create_groups(size, rng=rng, offices=[regions["440106005"], regions["440106006"]])
+
+
+@pytest.mark.parametrize("size", [3, 150])
+def test_one_groups_suggestions_take_the_same_queries_for_few_or_many(
+    scene, regions, size, django_assert_max_num_queries
+):
+    crowd(regions, size)
+    with django_assert_max_num_queries(SUGGESTIONS_QUERIES):
+        found = suggestions_for_group(scene.group)
+    if size > 100:
+        assert all(len(found[kind]) == 5 for kind in ("volunteer", "social_worker", "job"))
+
+
+@pytest.mark.parametrize("size", [3, 150])
+def test_the_region_overview_takes_the_same_queries_for_few_or_many(
+    scene, regions, size, django_assert_max_num_queries
+):
+    crowd(regions, size)
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        rows = region_overview(scene.coordinator, limit=50)
+    assert len(rows) == min(size + 1, 50)
+
+
+def test_person_facts_read_from_the_profile(scene, make):
+    user = make.person(
+        "陈社工", kind="social_worker", regions=("440106", "440106005"),
+        skills=("legal_aid", "psychological_counselling"), availability=0b101,
+        languages=("cantonese", "mandarin"), qualification="senior", max_groups=3, cleared=True,
+    )  # fmt: skip
+    from groups import services
+
+    services.member_add(group=scene.group, user=user, role="social_worker",
+                        added_by=scene.coordinator)  # fmt: skip
+    (facts,) = person_facts(VolunteerProfile.objects.filter(user=user)).people
+    assert (facts.id, facts.kind, facts.name) == (user.pk, "social_worker", "陈社工")
+    assert facts.serves == {"legal_aid", "debt", "psychological_support"}
+    assert facts.skill_names["psychological_support"] == "心理咨询"
+    assert len(facts.region_paths) == 2
+    assert facts.slots == {(0, "morning"), (0, "evening")}
+    assert facts.languages == {"粤语", "普通话"}
+    assert (facts.qualification, facts.load, facts.max_groups, facts.capacity) == (3, 1, 3, 2)
+    assert facts.cleared_for_juveniles and facts.vetted and not facts.suspended
+
+
+def test_offer_facts_read_from_the_postings(scene, make):
+    job = make.job("仓库管理员", places=("440106005",), industry="G", salary=6500,
+                   housing=True, excluded=("theft",), positions=3)  # fmt: skip
+    programme = make.programme("心理健康团体辅导", kind="counselling", capacity=8)
+    pool = offer_facts(JobPlacement.objects.filter(pk=job.pk),
+                       Programme.objects.filter(pk=programme.pk))  # fmt: skip
+    job_facts, programme_facts = pool.offers
+    assert job_facts.serves == {"employment", "housing"}
+    assert (job_facts.industry, job_facts.salary_min) == ("G", 6500)
+    assert job_facts.excluded_offences == {"theft"}
+    assert job_facts.benefits == {"housing"}
+    assert job_facts.open and job_facts.verified
+    assert programme_facts.serves == {"psychological_support", "addiction"}
+    assert pool.organisation[("job", job.pk)] == "粤海物流有限公司"
+    assert pool.region_names[job_facts.region_paths[0]] == "石牌街司法所"

@@ -1,0 +1,35 @@
+"""Group facts for matching come from the database in a fixed number of queries."""
+
+import random
+
+import pytest
+
+from groups.models import CorrectionGroup, MatchDecline
+from groups.scale import create_groups
+from matching.read import group_facts
+
+
+def test_facts_carry_needs_area_restrictions_and_who_is_excluded(world, regions):
+    MatchDecline.objects.create(
+        group=world.group, candidate_kind="job", candidate_id=42, reason="岗位夜班，不适合"
+    )
+    (facts,) = group_facts(CorrectionGroup.objects.filter(pk=world.group.pk))
+    assert facts.needs == {"employment": 1, "legal_aid": 2}
+    assert facts.office_path == regions["440106005"].path
+    assert facts.approved_paths == (regions["440106"].path,)
+    assert facts.forbidden_industries == {"G", "R"}
+    assert facts.offence == "dangerous_driving"
+    assert ("volunteer", world.volunteer.pk) in facts.excluded
+    assert ("social_worker", world.lead.pk) in facts.excluded
+    assert ("job", 42) in facts.excluded
+    assert ("volunteer", world.outsider.pk) not in facts.excluded
+
+
+@pytest.mark.parametrize("count", [5, 300])
+def test_reading_facts_takes_the_same_queries_for_few_or_many_groups(
+    world, count, django_assert_max_num_queries
+):
+    create_groups(count, rng=random.Random(count), offices=[world.group.judicial_office])
+    with django_assert_max_num_queries(6):
+        facts = group_facts(CorrectionGroup.objects.all())
+    assert len(facts) == count + 1
