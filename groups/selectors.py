@@ -30,6 +30,7 @@ TIMELINE_LABELS = {
     "group.closed": _("closed the group"),
     "group.reopened": _("reopened the group"),
     "group.learner_created": _("created the learner account"),
+    "group.learner_login_reissued": _("re-issued the learner's login"),
     "group.suggestion_accepted": _("accepted a suggestion"),
     "group.suggestion_declined": _("declined a suggestion"),
 }
@@ -176,6 +177,15 @@ def group_for_user(
     return group, GroupAccess(is_coordinator=coordinated, role=role)
 
 
+def group_learner(group: CorrectionGroup) -> Membership | None:
+    """The group's current learner membership, with the account (None before one is made)."""
+    return (
+        group.memberships.filter(role=Membership.Role.LEARNER, left_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+
+
 def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
     """Everything the group page shows, in a fixed number of queries."""
     memberships = list(
@@ -188,6 +198,11 @@ def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
         if access.sees_timeline
         else [],
     }
+    if access.is_coordinator:
+        # The learner's login, for the coordinators who issue it: when it was last used.
+        data["learner"] = next(
+            (m for m in data["members"] if m.role == Membership.Role.LEARNER), None
+        )
     if access.sees_restrictions:
         data["forbidden_industries"] = list(group.forbidden_industries.all())
         data["approved_regions"] = list(group.approved_regions.all())

@@ -385,6 +385,38 @@ def learner_account_create(
     return LearnerLogin(user=user, login=login, password=password)
 
 
+@transaction.atomic
+def learner_login_reissue(*, group: CorrectionGroup, reissued_by: User) -> LearnerLogin:
+    """Give the group's learner a new random password (a lost slip, a login someone else saw).
+
+    The old password stops working at once, every session of the learner ends and their open
+    sockets close after commit; the new password is returned once and never stored in clear.
+    """
+    group = _lock(group)
+    if group.is_closed:
+        raise ValidationError(_("This group is closed; its learner login cannot be re-issued."))
+    membership = (
+        group.memberships.filter(role=Membership.Role.LEARNER, left_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("This group has no learner account yet."))
+    user = membership.user
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = portal_services.user_sessions_end(user=user)
+    portal_services.audit_record(
+        actor=reissued_by,
+        action="group.learner_login_reissued",
+        target=group,
+        region=group.judicial_office,
+        data={"user": user.pk, "sessions_ended": ended},
+    )
+    return LearnerLogin(user=user, login=user.email, password=password)
+
+
 def needs_load() -> int:
     """The needs taxonomy (the data migration does this on a new database)."""
     from groups.reference import NEEDS

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<str:code>/close/", views.group_close, name="close"),
     path("<str:code>/reopen/", views.group_reopen, name="reopen"),
     path("<str:code>/learner/", views.learner_create, name="learner"),
+    path("<str:code>/learner/reissue/", views.learner_reissue, name="learner_reissue"),
 ]

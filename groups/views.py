@@ -215,6 +215,30 @@ def learner_create(request, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def learner_reissue(request, code):
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not access.is_coordinator:
+        raise Http404
+    if request.method == "POST":
+        try:
+            login = services.learner_login_reissue(group=group, reissued_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("groups:detail", code=group.code)
+        # Shown once, as at creation; the old password and sessions are gone.
+        return render(
+            request,
+            "groups/learner_created.html",
+            {"group": group, "login": login, "reissued": True},
+        )
+    learner = selectors.group_learner(group)
+    if learner is None:
+        raise Http404
+    return render(request, "groups/learner_reissue.html", {"group": group, "learner": learner})
+
+
+@login_required
 def my_groups(request):
     memberships = list(selectors.my_groups(request.user))
     return render(

@@ -61,3 +61,27 @@ def _deliver(user_ids: list[int], event: dict) -> None:
 
     async_to_sync(send_all)()
     logger.debug("event %s %s delivered to %d users", event["type"], event["id"], len(user_ids))
+
+
+# The consumers' handler for this message type is PortalConsumer.portal_close.
+CLOSE_MESSAGE_TYPE = "portal.close"
+
+
+def sockets_close(user_ids: Iterable[int]) -> None:
+    """Close every open socket of these users once the transaction commits (their login was
+    re-issued or taken away): a socket keeps the session it was opened with, so a new password
+    alone would leave it listening. Each socket closes with 4403, like a stranger's."""
+    user_ids = sorted(set(user_ids))
+    if not user_ids:
+        return
+
+    def close():
+        layer = get_channel_layer()
+
+        async def send_all():
+            for user_id in user_ids:
+                await layer.group_send(user_group(user_id), {"type": CLOSE_MESSAGE_TYPE})
+
+        async_to_sync(send_all)()
+
+    transaction.on_commit(close, robust=True)

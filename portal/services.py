@@ -3,12 +3,18 @@
 Every write is keyword-only, atomic and leaves an audit row (STYLE.md, HackSoft styleguide).
 """
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import models, transaction
+from django.utils import timezone
 
-from portal import selectors
+from portal import events, selectors
 from portal.context import current_origin
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
@@ -68,6 +74,28 @@ def user_create(
 def user_signed_up(*, user: User) -> None:
     """Record a self sign-up (called by the allauth adapter once the account is saved)."""
     audit_record(actor=user, action="account.signed_up", target=user, data={"kind": user.kind})
+
+
+def user_sessions_end(*, user: User) -> int:
+    """Log the user out everywhere: delete their sessions and close their open sockets after
+    commit. Returns how many sessions ended.
+
+    Django would refuse a session whose password hash is stale on its next request anyway; this
+    makes the logout immediate and also reaches sockets, which never re-read the session. The
+    database store has no index by user, so the live sessions are decoded in chunks: a rare,
+    deliberate action, not a per-request one.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    mine = []
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values_list(
+        "session_key", "session_data"
+    )
+    for key, data in live.iterator(chunk_size=2000):
+        if store.decode(data).get(SESSION_KEY) == str(user.pk):
+            mine.append(key)
+    Session.objects.filter(session_key__in=mine).delete()
+    events.sockets_close([user.pk])
+    return len(mine)
 
 
 @transaction.atomic
