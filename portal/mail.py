@@ -1,13 +1,43 @@
-"""E-mail leaves through Celery after the transaction commits, so a slow or failing SMTP server
-never holds up or breaks a person's action; if the broker itself is down, the message is sent
-right away instead, so nothing is lost."""
+"""The one way e-mail leaves the portal (DESIGN.md, "How data flows").
+
+Every sender builds a message (`compose`, or allauth's own rendering) and hands it to
+`send_on_commit`. Once the transaction commits, the message is queued for the Celery task
+`portal.tasks.send_email`, which retries with backoff while the mail server fails, so a slow or
+failing SMTP server never holds up or breaks a person's action and a refused attempt is tried
+again rather than lost. Only when the broker itself is down is the message sent at once, in the
+caller's process; if that fails too, it is logged as an error (a committed action is not undone
+by its e-mail).
+"""
 
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+
+def compose(*, subject: str, body: str, to: list[str]) -> EmailMessage:
+    """A plain-text message from the portal, its subject prefixed like allauth's mails, so
+    every message of the portal reads the same in an inbox."""
+    return EmailMessage(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+
+
+def send_on_commit(message: EmailMessage) -> None:
+    """Send the message once the current transaction commits (at once outside one), through
+    the retrying task. The message is copied now: later changes to it are not sent."""
+    data = message_to_data(message)
+
+    def enqueue():  # a named function: Django's on_commit error log reads __qualname__
+        _enqueue(data)
+
+    transaction.on_commit(enqueue)
 
 
 def message_to_data(message: EmailMessage) -> dict:
@@ -38,17 +68,19 @@ def data_to_message(data: dict) -> EmailMultiAlternatives:
     return message
 
 
-def send_on_commit(message: EmailMessage) -> None:
-    """Queue the message for the worker once the current transaction commits."""
-    data = message_to_data(message)
-    transaction.on_commit(lambda: _enqueue(data))
-
-
 def _enqueue(data: dict) -> None:
     from portal.tasks import send_email
 
     try:
         send_email.apply_async(args=[data], retry=False)
+        return
     except Exception:  # noqa: BLE001 - kombu/redis raise many kinds when the broker is away
+        if send_email.app.conf.task_always_eager:
+            # No broker at all (the embedded defaults): the task ran here and used up its retries.
+            logger.exception("e-mail to %s lost: the mail server kept failing", data["to"])
+            return
         logger.warning("broker unavailable; sending e-mail to %s directly", data["to"])
+    try:
         data_to_message(data).send()
+    except Exception:  # noqa: BLE001 - any SMTP or network error: nothing is left to retry it
+        logger.exception("e-mail to %s lost: neither broker nor mail server answered", data["to"])

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from messaging.models import Conversation, Notification, NotificationSetting
-from portal import events
+from portal import events, mail
 from portal.models import User
 
 
@@ -88,9 +87,9 @@ def notification_setting_update(*, user: User, digest_delay: int) -> Notificatio
 
 def digest_send(*, user_id: int) -> int:
     """E-mail one digest of the user's unread notifications not e-mailed yet; returns how many
-    it listed. Rows are locked and marked in the same transaction as the sending, so a sweep
-    that runs twice, or a worker that dies mid-way, sends each notification at most once
-    when it succeeds and again on the next sweep when it failed."""
+    it listed. Rows are locked and marked in the same transaction that hands the message to the
+    mail path (portal.mail: it leaves on commit and is retried while the mail server fails), so
+    a sweep that runs twice lists each notification once, and a rolled-back run sends nothing."""
     with transaction.atomic():
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None or not user.email:
@@ -106,7 +105,7 @@ def digest_send(*, user_id: int) -> int:
             context = {"user": user, "notifications": pending, "site": settings.PORTAL_NAME}
             subject = _("You have %(count)d unread notifications") % {"count": len(pending)}
             text = render_to_string("messaging/email/digest.txt", context)
-        send_mail(subject, text, None, [user.email])
+        mail.send_on_commit(mail.compose(subject=subject, body=text, to=[user.email]))
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
             emailed_at=timezone.now()
         )

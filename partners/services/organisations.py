@@ -2,11 +2,9 @@
 
 import secrets
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from messaging.services import notify
 from partners import selectors, uploads
 from partners.credit_code import normalise_credit_code, validate_credit_code
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
+from portal import mail
 from portal.models import AccountKind, User
 from portal.services import audit_record
 from search.services import index_object_later
@@ -234,17 +233,16 @@ def organisation_reject(*, organisation: Organisation, reason: str, rejected_by:
     )
 
 
-def _send_invitation(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id
-    )
+def _invitation_email(invitation: Invitation):
     link = settings.WAGTAILADMIN_BASE_URL + reverse("partners:invitation", args=[invitation.token])
-    send_mail(
-        _("Join %(name)s on the portal") % {"name": invitation.organisation.name},
-        _("%(who)s invites you to join %(name)s. Sign up as a partner member, then open: %(link)s")
-        % {"who": invitation.invited_by, "name": invitation.organisation.name, "link": link},
-        None,
-        [invitation.email],
+    names = {"who": invitation.invited_by, "name": invitation.organisation.name, "link": link}
+    return mail.compose(
+        subject=_("Join %(name)s on the portal") % names,
+        body=_(
+            "%(who)s invites you to join %(name)s. Sign up as a partner member, then open: %(link)s"
+        )
+        % names,
+        to=[invitation.email],
     )
 
 
@@ -268,7 +266,7 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by: Use
         region=organisation.region,
         data={"email": email},
     )
-    transaction.on_commit(partial(_send_invitation, invitation.pk), robust=True)
+    mail.send_on_commit(_invitation_email(invitation))
     return invitation
 
 

@@ -255,7 +255,9 @@ def test_the_digest_delay_setting_refuses_unknown_values(world, client_for):
     assert NotificationSetting.objects.get(user=world.volunteer).digest_delay == 15
 
 
-def test_one_digest_mail_for_notifications_unread_past_the_delay(world):
+def test_one_digest_mail_for_notifications_unread_past_the_delay(
+    world, django_capture_on_commit_callbacks
+):
     old = timezone.now() - timedelta(minutes=90)
     for title in ("审核已通过", "新的匹配建议", "课程已分配"):
         services.notify(
@@ -265,13 +267,16 @@ def test_one_digest_mail_for_notifications_unread_past_the_delay(world):
     services.notification_setting_update(user=world.partner, digest_delay=0)  # never
     services.notification_setting_update(user=world.lead, digest_delay=1440)  # not yet
     mail.outbox.clear()
-    assert tasks.digests_sweep() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.digests_sweep() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [world.volunteer.email]
     for title in ("审核已通过", "新的匹配建议", "课程已分配"):
         assert title in mail.outbox[0].body
     # Idempotent: the next sweep finds nothing new.
-    assert tasks.digests_sweep() == 0 and len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.digests_sweep() == 0
+    assert len(mail.outbox) == 1
     assert not Notification.objects.filter(user=world.volunteer, emailed_at__isnull=True).exists()
 
 

@@ -20,6 +20,7 @@ from partners.models import (
 )
 from portal.models import AuditEvent, Industry, Region
 from tests import factories
+from tests.mail import FailingBackend, retrying_like_a_worker
 from tests.partners import factories as pf
 
 
@@ -130,6 +131,21 @@ def test_invitations_are_for_the_address_they_were_sent_to(
     assert world.organisation.members.filter(user=newcomer, left_at__isnull=True).exists()
     with pytest.raises(ValidationError):
         services.invitation_accept(invitation=invitation, user=newcomer)
+
+
+def test_an_invitation_reaches_the_invitee_when_the_mail_server_fails_once(
+    world, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    """The mail server hangs up on the first try: the invitation is tried again, not lost."""
+    settings.EMAIL_BACKEND = "tests.mail.FailingBackend"
+    FailingBackend.failures = 1
+    with retrying_like_a_worker(), django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            organisation=world.organisation, email="li.na@example.cn", invited_by=world.owner
+        )
+    assert FailingBackend.failures == 0
+    assert [m.to for m in mailoutbox] == [["li.na@example.cn"]]
+    assert invitation.token in mailoutbox[0].body
 
 
 def test_join_requests_once_and_leaving(world):

@@ -1,35 +1,18 @@
-"""allauth's e-mails go through a real Celery worker on Redis, and are sent directly when the
-broker is down, so a sign-up never fails and no confirmation is lost."""
+"""The one mail path (portal.mail): every e-mail goes through a real Celery worker on Redis, is
+tried again while the mail server fails, and is sent directly when the broker is down, so an
+action never fails because of its e-mail and no e-mail is silently lost."""
 
 import json
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 
 from portal import mail as portal_mail
-from portal.celery import app
+from tests.mail import DEAD_BROKER, FailingBackend, broker, retrying_like_a_worker
 from tests.servers import ROOT, celery_worker, worker_env
-
-DEAD_BROKER = "redis://127.0.0.1:1/0"
-
-
-@contextmanager
-def broker(url):
-    """Point the Celery app at a real broker (the test settings make it eager); the connection
-    pool is closed on the way in and out, since it remembers the URL it was made with."""
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    # Celery drops its connection and producer pools this way after a fork.
-    app._after_fork()
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    try:
-        yield
-    finally:
-        app._after_fork()
-        app.conf.broker_url, app.conf.task_always_eager = saved
 
 
 def test_a_rendered_message_survives_the_trip_through_json(db):
@@ -49,6 +32,32 @@ def test_with_the_broker_down_the_mail_is_sent_at_once(db, django_capture_on_com
     with broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
         portal_mail.send_on_commit(mail.EmailMessage("主题", "正文", to=["b@example.cn"]))
     assert [m.to for m in mail.outbox] == [["b@example.cn"]]
+
+
+def test_a_mail_server_that_hangs_up_is_tried_again(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail.FailingBackend"
+    FailingBackend.failures = 2
+    with retrying_like_a_worker(), django_capture_on_commit_callbacks(execute=True):
+        portal_mail.send_on_commit(
+            portal_mail.compose(subject="邀请", body="正文", to=["c@example.cn"])
+        )
+    assert FailingBackend.failures == 0
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("[社区矫正社会力量协同平台] 邀请", ["c@example.cn"])
+    ]
+
+
+def test_with_broker_and_mail_server_both_down_the_loss_is_logged_and_the_action_stands(
+    db, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail.FailingBackend"
+    FailingBackend.failures = 1
+    with broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
+        portal_mail.send_on_commit(mail.EmailMessage("主题", "正文", to=["d@example.cn"]))
+    assert mail.outbox == []
+    assert any(r.levelname == "ERROR" and "d@example.cn" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.needs_redis

@@ -1,36 +1,27 @@
-"""Telling a person about a decision: a stored in-app notification now, an e-mail after commit.
+"""Telling a person something: a stored in-app notification now and, for vetting decisions, an
+e-mail through the portal's one mail path (portal.mail: queued on commit, retried while the mail
+server fails, sent at once when the broker is down)."""
 
-The e-mail goes through Celery; a broker that is down must not undo the decision, so the error
-is logged and the periodic sweep (volunteers.tasks.resend_decision_emails) sends it later.
-"""
-
-import logging
-
-from django.db import transaction
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from messaging.services import notify
-
-logger = logging.getLogger(__name__)
-
-
-def _send(task, args) -> None:
-    task.delay(*args)
+from portal import mail
 
 
-def enqueue(task, *args) -> None:
-    def send():
-        try:
-            _send(task, args)
-        except Exception:  # any broker error: the sweep retries later
-            logger.warning("could not enqueue %s%r; the sweep will retry", task.name, args)
-
-    transaction.on_commit(send)
+def _decision_email(profile, *, title: str, body: str):
+    # The person's language is not stored: the portal's default (zh-hans), like the title.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("Hello %(name)s,") % {"name": profile.user.display_name}, "", title]
+        if body:
+            lines += ["", _("Reason: %(reason)s") % {"reason": body}]
+    return mail.compose(subject=title, body="\n".join(lines), to=[profile.user.email])
 
 
 def tell_decision(profile, *, title: str, body: str) -> None:
-    from volunteers import tasks
-
+    """Tell the person about a vetting decision in the portal and by e-mail (after commit)."""
     if profile.user_id is None:
         return
     notify(
@@ -40,7 +31,9 @@ def tell_decision(profile, *, title: str, body: str) -> None:
         body=body,
         url=reverse("volunteers:profile"),
     )
-    enqueue(tasks.send_decision_email, profile.pk)
+    mail.send_on_commit(_decision_email(profile, title=title, body=body))
+    profile.decision_emailed_at = timezone.now()
+    profile.save(update_fields=["decision_emailed_at"])
 
 
 def tell(user_ids, *, kind: str, title: str, body: str = "", url: str = "") -> None:
