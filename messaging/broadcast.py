@@ -1,20 +1,13 @@
 """Events of one conversation, sent to its open chat sockets after commit.
 
-User-level events (notifications, membership changes) go through portal.events.publish to each
-person's sockets; a chat message goes once to the conversation's channel-layer group instead
-of once per member, so a 20-member room costs one group_send per message, not twenty. Both
-leave only on commit, and the message is already stored: a lost broadcast is recovered by the
-client's resume (messages after the last id it saw)."""
+A second audience, not a second publisher: user-level events (notifications, membership changes)
+go through portal.events.publish to each person's sockets, while a chat message goes once to the
+conversation's channel-layer group instead of once per member, so a 20-member room costs one
+group_send per message, not twenty. Both leave through portal.events (JSON checked in the caller,
+only on commit, a channel layer that is down never fails the action), and the message is already
+stored: a lost broadcast is recovered by the client's resume (messages after the last id it saw)."""
 
-import json
-import logging
-from functools import partial
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from portal import events
 
 # The chat consumer's handler for these layer messages is ChatConsumer.chat_event.
 LAYER_MESSAGE_TYPE = "chat.event"
@@ -26,14 +19,7 @@ def room_group(conversation_id: int) -> str:
 
 
 def room_publish(conversation_id: int, type: str, payload: dict) -> dict:  # noqa: A002
-    event = json.loads(json.dumps({"type": type, **payload}, ensure_ascii=False))
-    transaction.on_commit(partial(_deliver, conversation_id, event), robust=True)
-    return event
-
-
-def _deliver(conversation_id: int, event: dict) -> None:
-    layer = get_channel_layer()
-    async_to_sync(layer.group_send)(
-        room_group(conversation_id), {"type": LAYER_MESSAGE_TYPE, "event": event}
+    """Send a frame `{"type": type, **payload}` to the conversation's open sockets on commit."""
+    return events.publish_to_group(
+        room_group(conversation_id), LAYER_MESSAGE_TYPE, {"type": type, **payload}
     )
-    logger.debug("chat %s %s delivered", conversation_id, event["type"])

@@ -2,7 +2,8 @@
 
 A service calls publish() inside its transaction; the event leaves only when that transaction
 commits, so a browser never sees a change that rolled back. Delivery goes through the channel
-layer to every open socket of each recipient (/ws/notifications/, portal.consumers).
+layer to every open socket of each recipient (/ws/notifications/, portal.consumers), or, with
+publish_to_group(), to every socket of one place such as a chat conversation (messaging.broadcast).
 """
 
 import json
@@ -39,28 +40,24 @@ def publish(recipients: Iterable, type: str, payload: dict) -> dict:  # noqa: A0
         "at": timezone.now().isoformat(),
         "payload": payload,
     }
-    event = json.loads(json.dumps(event, ensure_ascii=False))
+    event = _checked(event)
     if user_ids:
-
-        def deliver():  # a named function: Django's on_commit error log reads __qualname__
-            _deliver(user_ids, event)
-
-        # robust: a channel layer that is down must not turn a committed action into an error;
-        # anything that must not be lost is stored first (messages, notifications).
-        transaction.on_commit(deliver, robust=True)
+        _send_on_commit(
+            [user_group(u) for u in user_ids], {"type": LAYER_MESSAGE_TYPE, "event": event}
+        )
     return event
 
 
-def _deliver(user_ids: list[int], event: dict) -> None:
-    layer = get_channel_layer()
-    message = {"type": LAYER_MESSAGE_TYPE, "event": event}
+def publish_to_group(group: str, handler: str, event: dict) -> dict:
+    """Send `event` once to every socket in one channel-layer group that is not a person's,
+    once the transaction commits; `handler` is the layer message type its consumers handle.
 
-    async def send_all():
-        for user_id in user_ids:
-            await layer.group_send(user_group(user_id), message)
-
-    async_to_sync(send_all)()
-    logger.debug("event %s %s delivered to %d users", event["type"], event["id"], len(user_ids))
+    For audiences that are a place rather than a list of people: a chat conversation's open
+    sockets (messaging.broadcast) get one group_send per message instead of one per member.
+    The event is the browser frame itself, JSON-checked here like publish()'s."""
+    event = _checked(event)
+    _send_on_commit([group], {"type": handler, "event": event})
+    return event
 
 
 # The consumers' handler for this message type is PortalConsumer.portal_close.
@@ -72,16 +69,31 @@ def sockets_close(user_ids: Iterable[int]) -> None:
     re-issued or taken away): a socket keeps the session it was opened with, so a new password
     alone would leave it listening. Each socket closes with 4403, like a stranger's."""
     user_ids = sorted(set(user_ids))
-    if not user_ids:
-        return
+    if user_ids:
+        _send_on_commit([user_group(u) for u in user_ids], {"type": CLOSE_MESSAGE_TYPE})
 
-    def close():
-        layer = get_channel_layer()
 
-        async def send_all():
-            for user_id in user_ids:
-                await layer.group_send(user_group(user_id), {"type": CLOSE_MESSAGE_TYPE})
+def _checked(event: dict) -> dict:
+    """The event as the browser will decode it; a payload that is not JSON fails here, in the
+    caller, rather than in a socket."""
+    return json.loads(json.dumps(event, ensure_ascii=False))
 
-        async_to_sync(send_all)()
 
-    transaction.on_commit(close, robust=True)
+def _send_on_commit(groups: list[str], message: dict) -> None:
+    def deliver():  # a named function: Django's on_commit error log reads __qualname__
+        _deliver(groups, message)
+
+    # robust: a channel layer that is down must not turn a committed action into an error;
+    # anything that must not be lost is stored first (messages, notifications).
+    transaction.on_commit(deliver, robust=True)
+
+
+def _deliver(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+
+    async def send_all():
+        for group in groups:
+            await layer.group_send(group, message)
+
+    async_to_sync(send_all)()
+    logger.debug("%s delivered to %d channel-layer groups", message["type"], len(groups))
