@@ -52,8 +52,15 @@ class Changes:
         return sorted(pk for pk, words in rows.items() if words & wanted)
 
     def only(self, labels: Iterable[str]) -> Changes:
+        """A copy holding only `labels`: one subscriber cannot alter what the next one hears."""
         labels = set(labels)
-        return Changes({k: v for k, v in self.by_label.items() if k in labels})
+        return Changes(
+            {
+                label: {pk: set(what) for pk, what in rows.items()}
+                for label, rows in self.by_label.items()
+                if label in labels
+            }
+        )
 
     def __bool__(self) -> bool:
         return any(self.by_label.values())
@@ -112,7 +119,8 @@ def announce(label_or_objects, ids: Iterable[int] | None = None, *, what: Iterab
     label, ids = _label_and_ids(label_or_objects, ids)
     if not ids:
         return
-    change = (label, tuple(ids), frozenset(what))
+    # what="members" means one word, not the set of its letters.
+    change = (label, tuple(ids), frozenset([what] if isinstance(what, str) else what))
     if not transaction.get_connection().in_atomic_block:
         _deliver([change])
         return
@@ -125,16 +133,21 @@ def announce(label_or_objects, ids: Iterable[int] | None = None, *, what: Iterab
 
 
 def _label_and_ids(label_or_objects, ids) -> tuple[str, list[int]]:
+    """The label and ids, checked now: a mistake found after commit would be only a log line,
+    and would lose the whole transaction's announcements with it."""
     if isinstance(label_or_objects, str):
         return label_or_objects, [int(i) for i in (ids or ())]
     objects = (
-        [label_or_objects]
-        if isinstance(label_or_objects, models.Model)
-        else list(label_or_objects)
+        [label_or_objects] if isinstance(label_or_objects, models.Model) else list(label_or_objects)
     )
     if not objects:
         return "", []
-    return objects[0]._meta.label, [o.pk for o in objects]
+    labels = {o._meta.label for o in objects}
+    if len(labels) > 1:
+        raise ValueError(f"announce one model at a time, not {sorted(labels)}")
+    if any(o.pk is None for o in objects):
+        raise ValueError("announce saved objects only (one has no primary key yet)")
+    return labels.pop(), [int(o.pk) for o in objects]
 
 
 def _flush(ticket: _Ticket) -> None:
