@@ -1,4 +1,5 @@
-"""Every write to correction groups: atomic, audited, events sent on commit."""
+"""Every write to correction groups: atomic, audited, events sent on commit; each change is
+announced (portal.changes) for the apps above (search, matching) to act on after commit."""
 
 import secrets
 from dataclasses import dataclass, field
@@ -11,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from groups import codes
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
-from portal import events
+from portal import changes, events
 from portal import services as portal_services
 from portal.models import AccountKind, Industry, OffenceCategory, Region, User
-from search.services import index_object_later
 
 # Which kinds of account may hold which role in a group.
 ROLE_KINDS = {
@@ -122,8 +122,7 @@ def group_create(*, data: GroupData, created_by: User) -> CorrectionGroup:
         region=data.judicial_office,
         data={"needs": sorted(data.needs)},
     )
-    _refresh_suggestions(group)
-    index_object_later(group)
+    changes.announce(group, what={"created"})
     return group
 
 
@@ -147,15 +146,8 @@ def group_update(*, group: CorrectionGroup, data: GroupData, updated_by: User) -
         region=group.judicial_office,
         data={"fields": changed},
     )
-    _refresh_suggestions(group)
-    index_object_later(group)
+    changes.announce(group, what={"updated"})
     return group
-
-
-def _refresh_suggestions(group: CorrectionGroup) -> None:
-    from groups.matching.refresh import refresh_soon  # the engine imports these services
-
-    refresh_soon([group.pk])
 
 
 def _members_to_tell(group: CorrectionGroup) -> list[int]:
@@ -207,7 +199,7 @@ def member_add(*, group: CorrectionGroup, user: User, role: str, added_by: User)
         "group.member_added",
         {"group": group.code, "member": str(user), "role": role},
     )
-    _refresh_suggestions(group)  # the needs this member serves are no longer unmet
+    changes.announce(group, what={"members"})  # the needs this member serves are met
     return membership
 
 
@@ -234,7 +226,7 @@ def member_remove(*, membership: Membership, removed_by: User, reason: str = "")
         "group.member_removed",
         {"group": group.code, "user": membership.user_id},
     )
-    _refresh_suggestions(group)
+    changes.announce(group, what={"members"})
 
 
 @transaction.atomic
@@ -279,6 +271,7 @@ def lead_hand_over(*, group: CorrectionGroup, new_lead: User, handed_over_by: Us
     events.publish(
         _members_to_tell(group), "group.lead_changed", {"group": group.code, "lead": str(new_lead)}
     )
+    changes.announce(group, what={"members"})
     return lead
 
 
@@ -308,7 +301,7 @@ def group_close(*, group: CorrectionGroup, reason: str, closed_by: User) -> Corr
         data={"reason": reason, "memberships_ended": ended_count},
     )
     events.publish(to_tell, "group.closed", {"group": group.code, "reason": reason})
-    index_object_later(group)
+    changes.announce(group, what={"closed"})
     return group
 
 
@@ -334,7 +327,7 @@ def group_reopen(*, group: CorrectionGroup, reason: str, reopened_by: User) -> C
         region=group.judicial_office,
         data={"reason": reason.strip()[:500]},
     )
-    index_object_later(group)
+    changes.announce(group, what={"reopened"})
     return group
 
 
@@ -382,6 +375,7 @@ def learner_account_create(
         region=group.judicial_office,
         data={"user": user.pk},
     )
+    changes.announce(group, what={"members"})
     return LearnerLogin(user=user, login=login, password=password)
 
 

@@ -8,6 +8,12 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
+        from portal import changes
+        from search import services
+
+        # Every write below announces what it changed; after each commit the index task of
+        # each kind takes the ids (the writers import nothing of search).
+        changes.subscribe(services.LABEL_KINDS, services.changes_index, name="search.index")
         # Wagtail pages are written by Wagtail, not by our services: its publish signals are
-        # the one place to hear about them (search.signals only enqueues, no logic).
+        # the one place to hear about them, and search.signals only announces them.
         from search import signals  # noqa: F401

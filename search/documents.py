@@ -87,6 +87,8 @@ class Kind:
     name = ""
     label = ""
     model = None
+    # The model labels whose announced changes (portal.changes) this kind indexes.
+    labels: tuple[str, ...] = ()
 
     def queryset(self):
         """Every object that belongs in the index."""
@@ -105,6 +107,11 @@ class LessonKind(Kind):
 
     name = "lesson"
     label = _("Lesson")
+    labels = (
+        "curriculum.LessonPage",
+        "curriculum.MonthlyThemePage",
+        "curriculum.LessonSeriesPage",
+    )
 
     def queryset(self):
         from wagtail.models import Page
@@ -175,6 +182,7 @@ class JobKind(_PostingKind):
 
     name = "job"
     label = _("Job placement")
+    labels = ("partners.JobPlacement",)
     url_name = "partners:job"
     kind_words = "就业岗位 招聘"
 
@@ -198,6 +206,7 @@ class ProgrammeKind(_PostingKind):
 
     name = "programme"
     label = _("Programme")
+    labels = ("partners.Programme",)
     url_name = "partners:programme"
     kind_words = "帮扶项目"
 
@@ -219,6 +228,7 @@ class OrganisationKind(Kind):
 
     name = "organisation"
     label = _("Organisation")
+    labels = ("partners.Organisation",)
 
     def queryset(self):
         from partners.selectors import verified_organisations
@@ -259,6 +269,7 @@ class ActivityKind(Kind):
 
     name = "activity"
     label = _("Activity")
+    labels = ("volunteers.Activity",)
 
     def queryset(self):
         from volunteers.models import Activity
@@ -292,6 +303,7 @@ class VolunteerKind(Kind):
 
     name = "volunteer"
     label = _("Volunteer")
+    labels = ("volunteers.VolunteerProfile",)
 
     def queryset(self):
         from volunteers.models import VolunteerProfile
@@ -334,6 +346,7 @@ class GroupKind(Kind):
 
     name = "group"
     label = _("Correction group")
+    labels = ("groups.CorrectionGroup",)
 
     def queryset(self):
         from groups.models import CorrectionGroup

@@ -1,69 +1,47 @@
 """Keeping the index in step with the database (DESIGN.md, "How data flows").
 
-Services of other apps call `index_later(kind, pk)` inside their transaction; after commit one
-Celery task per kind takes every id changed in that transaction (batched), reads each object
-again and indexes it, or removes it when it is gone or no longer searchable (a closed job, an
-unpublished lesson). Reading the database afresh makes the task idempotent: run it twice, or
-late, and the index ends up the same.
+Services of other apps announce what they changed (portal.changes); search subscribes to the
+labels of every kind it indexes (SearchConfig.ready). After each commit it gets one call with
+everything the transaction changed and starts one Celery task per kind with those ids; the task
+reads each object again and indexes it, or removes it when it is gone or no longer searchable (a
+closed job, an unpublished lesson). Reading the database afresh makes the task idempotent: run
+it twice, or late, and the index ends up the same.
 """
 
 import logging
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
-
+from portal.changes import Changes
 from search.backends import get_backend
 from search.documents import KINDS, Doc, Regions, build_docs
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+# Model label -> the search kind that indexes it.
+LABEL_KINDS = {label: kind.name for kind in KINDS.values() for label in kind.labels}
 
 
-class _Pending:
-    """The ids changed in the current transaction, flushed once on commit."""
-
-    def __init__(self):
-        self.ids: dict[str, set[int]] = {}
-
-    def add(self, kind: str, pk: int) -> None:
-        self.ids.setdefault(kind, set()).add(int(pk))
-
-    def flush(self) -> None:
-        for kind, ids in self.ids.items():
-            _enqueue(kind, sorted(ids))
-        self.ids = {}
+def changes_index(changes: Changes) -> None:
+    """Subscriber of portal.changes: one index task per kind for a committed transaction."""
+    by_kind: dict[str, set[int]] = {}
+    for label, kind in LABEL_KINDS.items():
+        by_kind.setdefault(kind, set()).update(changes.ids(label))
+    for kind, ids in by_kind.items():
+        if ids:
+            index_enqueue(kind, sorted(ids))
 
 
-def index_later(kind: str, pk) -> None:
-    """Index (or remove) one object once the current transaction commits."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown search kind {kind!r}")
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _enqueue(kind, [int(pk)])
-        return
-    # One batch per atomic block; a rolled-back block discards its on-commit callbacks, and
-    # with them its batch, so a batch whose flush is no longer registered is started afresh.
-    registered = {id(getattr(f, "__self__", None)) for _, f, _ in connection.run_on_commit}
-    batches = connection.__dict__.setdefault("_search_pending", {})
-    key = tuple(connection.savepoint_ids)
-    pending = batches.get(key)
-    if pending is None or id(pending) not in registered:
-        for stale in [k for k, b in batches.items() if id(b) not in registered]:
-            del batches[stale]
-        pending = batches[key] = _Pending()
-        transaction.on_commit(pending.flush, robust=True)
-    pending.add(kind, pk)
-
-
-def _enqueue(kind: str, ids: list[int]) -> None:
+def index_enqueue(kind: str, ids: list[int]) -> None:
+    """Start the index task for these ids of one kind; a broker that is down is only logged."""
     from search.tasks import index_documents
 
     try:
         index_documents.apply_async(args=[kind, ids], retry=False)
-    except Exception:  # noqa: BLE001 - kombu/redis raise many kinds when the broker is away
+    except Exception as error:  # noqa: BLE001 - kombu/redis raise many kinds when it is away
         # A person's action never fails for the index; the nightly check repairs the drift.
-        logger.warning("broker unavailable; search index update of %s %s deferred", kind, ids)
+        logger.warning(
+            "broker unavailable; search index update of %s %s deferred (%r)", kind, ids, error
+        )
 
 
 def documents_sync(*, kind: str, ids: Iterable[int]) -> dict[str, int]:
@@ -136,20 +114,3 @@ def index_check(*, repair: bool = True) -> dict[str, dict[str, int]]:
             logger.warning("search index drift for %s: %s", kind, report[kind])
             documents_sync(kind=kind, ids=[*missing, *stale, *extra])
     return report
-
-
-MODEL_KINDS = {
-    "partners.jobplacement": "job",
-    "partners.programme": "programme",
-    "partners.organisation": "organisation",
-    "volunteers.activity": "activity",
-    "volunteers.volunteerprofile": "volunteer",
-    "groups.correctiongroup": "group",
-}
-
-
-def index_object_later(obj) -> None:
-    """index_later for a model instance of a searchable kind (the one call services make)."""
-    if obj is None:
-        return
-    index_later(MODEL_KINDS[obj._meta.label_lower], obj.pk)

@@ -14,10 +14,9 @@ from messaging.services import notify
 from partners import selectors, uploads
 from partners.credit_code import normalise_credit_code, validate_credit_code
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
-from portal import mail
+from portal import changes, mail
 from portal.models import AccountKind, User
 from portal.services import audit_record
-from search.services import index_object_later
 
 INVITATION_DAYS = 14
 # What an organisation's owner states; the rest (status, licence) changes through services.
@@ -126,6 +125,7 @@ def organisation_register(
         region=organisation.region,
         data={"kind": organisation.kind},
     )
+    changes.announce(organisation, what={"created"})
     if organisation.licence:
         _tell_verifiers(organisation)
     return organisation
@@ -145,8 +145,10 @@ def organisation_update(*, organisation: Organisation, data: dict, updated_by: U
             f"{organisation.pk}-{secrets.token_hex(4)}.{logo_ext}", logo, save=False
         )
         changed.append("logo")
+    what = {"updated"}
     if organisation.is_verified and {"credit_code", "name", "kind"} & set(changed):
         organisation.status = Organisation.Status.PENDING
+        what.add("verification")
     organisation.save()
     audit_record(
         actor=updated_by,
@@ -155,7 +157,7 @@ def organisation_update(*, organisation: Organisation, data: dict, updated_by: U
         region=organisation.region,
         data={"fields": changed},
     )
-    index_object_later(organisation)
+    changes.announce(organisation, what=what)
     return organisation
 
 
@@ -163,8 +165,10 @@ def organisation_update(*, organisation: Organisation, data: dict, updated_by: U
 def licence_upload(*, organisation: Organisation, upload, uploaded_by: User) -> None:
     """Store a new licence (image or PDF, checked by content) and ask for verification."""
     _store_licence(organisation, upload)
+    what = {"updated"}
     if organisation.status == Organisation.Status.REJECTED:
         organisation.status = Organisation.Status.PENDING
+        what.add("verification")
     organisation.save()
     audit_record(
         actor=uploaded_by,
@@ -173,6 +177,7 @@ def licence_upload(*, organisation: Organisation, upload, uploaded_by: User) -> 
         region=organisation.region,
         data={"type": organisation.licence_content_type},
     )
+    changes.announce(organisation, what=what)
     if organisation.status == Organisation.Status.PENDING:
         _tell_verifiers(organisation)
 
@@ -192,7 +197,7 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Non
     organisation.verified_at = timezone.now()
     organisation.rejection_reason = ""
     organisation.save()
-    index_object_later(organisation)
+    changes.announce(organisation, what={"verification"})
     audit_record(
         actor=verified_by,
         action="organisation.verified",
@@ -217,7 +222,7 @@ def organisation_reject(*, organisation: Organisation, reason: str, rejected_by:
     organisation.verified_by = rejected_by
     organisation.verified_at = timezone.now()
     organisation.save()
-    index_object_later(organisation)
+    changes.announce(organisation, what={"verification"})
     audit_record(
         actor=rejected_by,
         action="organisation.rejected",

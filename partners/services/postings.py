@@ -1,4 +1,5 @@
-"""Job placements and programmes: one shape of write for both (a posting)."""
+"""Job placements and programmes: one shape of write for both (a posting). Each change is
+announced (portal.changes) for search and matching to act on after commit."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from partners.models import JobPlacement, Organisation, Posting, Programme
 from partners.text import sanitise_html
+from portal import changes
 from portal.models import User
 from portal.services import audit_record
-from search.services import index_object_later
 
 Status = Posting.Status
 # The moves an organisation may make with its postings.
@@ -68,6 +69,7 @@ def posting_save(
         action = "created"
     else:
         action = "updated"
+    status_before = posting.status
     for name, value in fields.items():
         setattr(posting, name, value)
     if publish:
@@ -82,16 +84,11 @@ def posting_save(
         region=organisation.region,
         data={"status": posting.status},
     )
-    _refresh_suggestions(posting)
-    index_object_later(posting)
+    what = {action}
+    if action == "updated" and posting.status != status_before:
+        what.add("status")  # published while saving
+    changes.announce(posting, what=what)
     return posting
-
-
-def _refresh_suggestions(posting: Posting) -> None:
-    """Matching suggests open postings: tell it a posting changed (debounced, after commit)."""
-    from groups.matching.refresh import refresh_for_posting
-
-    refresh_for_posting(posting)
 
 
 @transaction.atomic
@@ -115,6 +112,5 @@ def posting_set_status(*, posting: Posting, status: str, changed_by: User) -> Po
         target=posting,
         region=posting.organisation.region,
     )
-    _refresh_suggestions(posting)
-    index_object_later(posting)
+    changes.announce(posting, what={"status"})
     return posting

@@ -4,11 +4,13 @@ is logged, the others still hear, and the action it followed stays done.
 
 These tests commit for real (transactional_db): a test-case transaction never commits."""
 
+import logging
+
 import pytest
 from django.db import transaction
 
 from portal import changes
-from portal.models import User
+from portal.models import AuditEvent, User
 from tests import factories
 
 USER = "portal.User"
@@ -142,6 +144,32 @@ def test_an_unsaved_object_or_mixed_models_are_refused_at_once(heard, users, reg
     with pytest.raises(ValueError):
         changes.announce([users[0], regions["440106"]], what={"updated"})
     assert heard == []
+
+
+def test_a_failing_subscriber_is_logged_the_others_hear_and_the_action_stays_done(
+    heard, transactional_db, regions, reference_data, caplog
+):
+    from groups import services
+    from groups.models import CorrectionGroup
+    from tests.groups.conftest import group_data
+
+    def broken(batch):
+        raise RuntimeError("订阅者出错")
+
+    groups_heard = []
+    changes.subscribe("groups.CorrectionGroup", broken, name="tests.broken")
+    changes.subscribe(
+        "groups.CorrectionGroup",
+        lambda batch: groups_heard.append(batch.ids("groups.CorrectionGroup", what={"created"})),
+        name="tests.groups_heard",
+    )
+    coordinator = factories.coordinator(regions["440106"])
+    with caplog.at_level(logging.ERROR, logger="portal.changes"):
+        group = services.group_create(data=group_data(regions), created_by=coordinator)
+    assert "tests.broken" in caplog.text and "订阅者出错" in caplog.text
+    assert groups_heard == [[group.pk]]
+    assert CorrectionGroup.objects.filter(pk=group.pk).exists()
+    assert AuditEvent.objects.filter(action="group.created").count() == 1
 
 
 def test_subscribing_again_under_the_same_name_replaces_the_first(heard, users):

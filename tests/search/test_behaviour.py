@@ -3,6 +3,7 @@ on the Elasticsearch backend, the latter against a STAND-IN server (see conftest
 on documents and facets, never on scores. Data: the demo (`seed_demo`)."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 import search
@@ -150,12 +151,12 @@ def test_closing_a_job_removes_it_and_reopening_brings_it_back(
 
 def test_a_changed_title_is_found_by_its_new_words(indexed, django_capture_on_commit_callbacks):
     from partners.models import JobPlacement
-    from search.services import index_object_later
+    from portal import changes
 
     job = JobPlacement.objects.get(title="IT运维助理")
-    JobPlacement.objects.filter(pk=job.pk).update(title="网络运维工程师助理")
-    with django_capture_on_commit_callbacks(execute=True):
-        index_object_later(job)  # what every write service does; the task reads the row again
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        JobPlacement.objects.filter(pk=job.pk).update(title="网络运维工程师助理")
+        changes.announce(job, what={"updated"})  # what every write service does
     assert titles_of(find(None, "工程师")) == ["网络运维工程师助理"]
     assert find(None, "IT").total == 0
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 import search
 from partners import services as partner_services
 from partners.models import Organisation
+from portal import changes
 from portal.models import Region
-from search.services import index_object_later
 from tests.search.conftest import kinds_of, titles_of
 from volunteers.models import VolunteerProfile
 from volunteers.services import activities
@@ -91,7 +91,7 @@ def test_a_volunteer_finds_activities_of_the_region_they_serve_until_they_end(
         starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        index_object_later(activity)
+        changes.announce(activity, what={"updated"})
     assert finds(indexed.coordinator) and not finds(indexed.volunteer)
 
 

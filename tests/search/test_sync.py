@@ -1,12 +1,15 @@
-"""index_later: one task per kind per transaction, after commit, never after a rollback, and a
-person's action does not fail when the broker is away."""
+"""Search hears every change announced to it (portal.changes): one index task per kind per
+transaction, after commit, never after a rollback, and a person's action does not fail when the
+broker is away."""
 
 from unittest import mock
 
 import pytest
 from django.db import transaction
 
-from search import services
+from portal import changes
+from search.documents import KINDS
+from search.services import LABEL_KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,34 +25,38 @@ def sent():
         yield calls
 
 
+def test_search_listens_to_every_model_it_indexes():
+    assert "search.index" in changes.subscribers()
+    assert set(LABEL_KINDS.values()) == set(KINDS)
+    assert LABEL_KINDS["volunteers.VolunteerProfile"] == "volunteer"
+    assert LABEL_KINDS["curriculum.MonthlyThemePage"] == "lesson"
+
+
 def test_changes_in_one_transaction_are_sent_once_per_kind_after_commit(
     sent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        services.index_later("job", 3)
-        services.index_later("job", 1)
-        services.index_later("job", 3)
-        services.index_later("group", 7)
+        changes.announce("partners.JobPlacement", [3, 1], what={"updated"})
+        changes.announce("partners.JobPlacement", [3], what={"status"})
+        changes.announce("groups.CorrectionGroup", [7], what={"members"})
+        changes.announce("curriculum.LessonPage", [12], what={"published"})
+        changes.announce("curriculum.MonthlyThemePage", [11], what={"published"})
+        changes.announce("portal.User", [5], what={"updated"})  # not searchable: no task
         assert sent == []
-    assert sorted(sent) == [("group", [7]), ("job", [1, 3])]
+    assert sorted(sent) == [("group", [7]), ("job", [1, 3]), ("lesson", [11, 12])]
 
 
 def test_nothing_is_sent_for_a_rolled_back_block(sent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                services.index_later("job", 5)
+                changes.announce("partners.JobPlacement", [5], what={"updated"})
                 raise RuntimeError
         except RuntimeError:
             pass
         with transaction.atomic():
-            services.index_later("job", 6)
+            changes.announce("partners.JobPlacement", [6], what={"updated"})
     assert sent == [("job", [6])]
-
-
-def test_an_unknown_kind_is_a_programming_error():
-    with pytest.raises(ValueError):
-        services.index_later("spaceship", 1)
 
 
 def test_a_broker_that_is_down_does_not_fail_the_action(django_capture_on_commit_callbacks, caplog):
@@ -58,6 +65,9 @@ def test_a_broker_that_is_down_does_not_fail_the_action(django_capture_on_commit
             "search.tasks.index_documents.apply_async", side_effect=ConnectionError("broker down")
         ),
         django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
     ):
-        services.index_later("job", 1)
-    assert "deferred" in caplog.text
+        changes.announce("partners.JobPlacement", [1], what={"updated"})
+        changes.announce("groups.CorrectionGroup", [2], what={"updated"})
+    assert "job [1] deferred" in caplog.text
+    assert "group [2] deferred" in caplog.text  # one kind's failure does not stop the next

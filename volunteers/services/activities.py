@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import changes
 from portal import services as portal_services
 from portal.models import Region, StaffRole, User
 from portal.selectors import user_covers_region
-from search.services import index_object_later
 from volunteers.models import Activity, ServiceRecord, SignUp, Skill, VolunteerProfile
 
 
@@ -62,7 +62,7 @@ def activity_create(*, data: ActivityData, created_by: User) -> Activity:
     portal_services.audit_record(
         actor=created_by, action="activity.created", target=activity, region=data.region
     )
-    index_object_later(activity)
+    changes.announce(activity, what={"created"})
     return activity
 
 

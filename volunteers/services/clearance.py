@@ -1,11 +1,12 @@
 """Clearance to work with juveniles: matching suggests a person for a juvenile group only once a
-coordinator of a region they serve has cleared them. Audited; suggestions refresh on commit."""
+coordinator of a region they serve has cleared them. Audited; announced for matching to refresh."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import changes
 from portal import services as portal_services
 from portal.models import User
 from volunteers.models import VolunteerProfile
@@ -17,8 +18,6 @@ def profile_clear_for_juveniles(
     *, profile: VolunteerProfile, cleared: bool, by: User
 ) -> VolunteerProfile:
     """Clear a vetted person to work with juveniles, or withdraw the clearance."""
-    from groups.matching.refresh import refresh_for_profile
-
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
     region = vetting_region(profile, by)
     if region is None:
@@ -44,5 +43,5 @@ def profile_clear_for_juveniles(
         target=profile,
         region=region,
     )
-    refresh_for_profile(profile)
+    changes.announce(profile, what={"clearance"})
     return profile

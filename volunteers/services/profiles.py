@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import changes
 from portal import services as portal_services
 from portal.models import AccountKind, Region, User
-from search.services import index_object_later
 from volunteers import identity
 from volunteers.models import Language, ServiceRecord, SignUp, Skill, VolunteerProfile
 from volunteers.reference import PLEDGE_VERSION
@@ -53,6 +53,7 @@ def profile_start(*, user: User) -> VolunteerProfile:
     if profile is None:
         profile = VolunteerProfile.objects.create(user=user, kind=_kind_of(user))
         portal_services.audit_record(actor=user, action="volunteer.profile_started", target=profile)
+        changes.announce(profile, what={"created"})
     return profile
 
 
@@ -110,7 +111,7 @@ def profile_save(*, profile: VolunteerProfile, data: ProfileData, by: User) -> V
     profile.languages.set(data.languages)
     profile.regions.set(data.regions)
     portal_services.audit_record(actor=by, action="volunteer.profile_saved", target=profile)
-    index_object_later(profile)
+    changes.announce(profile, what={"updated"})
     return profile
 
 
@@ -164,7 +165,7 @@ def profile_submit(*, profile: VolunteerProfile, by: User) -> VolunteerProfile:
         kind="vetting.submitted",
         title=_("A profile waits for vetting: %(name)s") % {"name": profile},
     )
-    index_object_later(profile)
+    changes.announce(profile, what={"vetting"})  # its vetting status: submitted
     return profile
 
 
@@ -187,11 +188,11 @@ def account_delete(*, user: User) -> None:
         profile.status = Status.LEFT
         profile.user = None
         profile.save()
+        changes.announce(profile, what={"left"})
     portal_services.audit_record(
         actor=None,
         action="account.deleted",
         target=profile,
         data={"user_id": user.pk},
     )
-    index_object_later(profile)
     user.delete()

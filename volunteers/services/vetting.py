@@ -6,10 +6,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import changes
 from portal import services as portal_services
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
-from search.services import index_object_later
 from volunteers.models import VolunteerProfile
 
 Status = VolunteerProfile.Status
@@ -94,10 +94,7 @@ def profile_decide(
     with translation.override("zh-hans"):
         tell_decision(profile, title=str(MESSAGES[new_status]), body=reason)
     # Approval, suspension and reinstatement change who matching may suggest.
-    from groups.matching.refresh import refresh_for_profile
-
-    refresh_for_profile(profile)
-    index_object_later(profile)
+    changes.announce(profile, what={"vetting"})
     return profile
 
 
