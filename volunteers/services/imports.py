@@ -3,6 +3,8 @@
 A dry run checks every row and reports each bad one with its reason. The import checks again
 and writes all rows or none (one transaction). It is idempotent: a row whose e-mail already has
 a profile with the same ID number is counted as already there, so re-running creates nothing.
+The new profiles are announced like any other vetted person (one announcement for the file), so
+they are searchable and suggested at once.
 """
 
 import csv
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import changes
 from portal import services as portal_services
 from portal.models import AccountKind, Region, StaffRole, User
 from portal.selectors import regions_covered_by
@@ -243,7 +246,7 @@ def volunteers_import(*, upload, coordinator: User, dry_run: bool) -> ImportRepo
     if dry_run or not report.ok or not report.valid:
         return report
     with transaction.atomic():
-        _write(report.valid, coordinator)
+        created = _write(report.valid, coordinator)
         portal_services.audit_record(
             actor=coordinator,
             action="volunteer.imported",
@@ -253,12 +256,17 @@ def volunteers_import(*, upload, coordinator: User, dry_run: bool) -> ImportRepo
                 "existing": report.existing,
             },
         )
+        # Imported people are already vetted (approved): search indexes them, matching may
+        # suggest them from now on.
+        changes.announce(VolunteerProfile._meta.label, created, what={"created", "vetting"})
     report.imported = len(report.valid)
     return report
 
 
-def _write(rows: list[Row], coordinator: User) -> None:
+def _write(rows: list[Row], coordinator: User) -> list[int]:
+    """Create the accounts and approved profiles; returns the profiles' ids."""
     now = timezone.now()
+    created = []
     unusable = make_password(None)  # they set a password through "forgot password"
     kinds = {
         VolunteerProfile.Kind.VOLUNTEER: AccountKind.VOLUNTEER,
@@ -307,6 +315,7 @@ def _write(rows: list[Row], coordinator: User) -> None:
             )
             for profile in profiles:
                 profile.pk = by_user[profile.user_id]
+        created.extend(p.pk for p in profiles)
         Skills = VolunteerProfile.skills.through
         Regions = VolunteerProfile.regions.through
         Skills.objects.bulk_create(
@@ -318,6 +327,7 @@ def _write(rows: list[Row], coordinator: User) -> None:
             Regions(volunteerprofile_id=p.pk, region_id=row.region.pk)
             for p, row in zip(profiles, chunk, strict=True)
         )
+    return created
 
 
 def _token() -> str:
