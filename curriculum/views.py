@@ -15,21 +15,10 @@ from curriculum import forms, report, selectors, services
 from curriculum.filters import LessonFilter
 from curriculum.models import LessonPage
 from curriculum.services.sessions import groups_schedulable_by
+from portal.forms import apply_errors, error_messages
 
 PAGE_SIZE = 25
 REPORT_PAGE_SIZE = 50
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def lesson_list(request):
@@ -66,7 +55,7 @@ def lesson_complete(request, pk):
             lesson=lesson, group=membership.group, answers=answers, user=request.user
         )
     except ValidationError as error:
-        for message in _errors(error):
+        for message in error_messages(error):
             messages.error(request, message)
     else:
         messages.success(
@@ -107,7 +96,7 @@ def lesson_assign(request, code):
                 group=group, lesson=form.cleaned_data["lesson"], assigned_by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Lesson assigned."))
             return redirect("curriculum:group", code=group.code)
@@ -139,7 +128,7 @@ def session_create(request):
         try:
             session = services.session_schedule(data=form.to_data(), scheduled_by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Session scheduled."))
             return redirect("curriculum:session", pk=session.pk)
@@ -161,7 +150,7 @@ def session_detail(request, pk):
                     session=session, rows=form.rows(), recorded_by=request.user
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Attendance recorded."))
                 return redirect("curriculum:session", pk=session.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from groups import forms, selectors, services
 from groups.filters import GroupFilter
 from groups.models import Membership
+from portal.forms import apply_errors
 from portal.selectors import regions_covered_by
 
 PAGE_SIZE = 25
@@ -24,14 +25,6 @@ def _coordinator_regions(user):
     if not user.is_superuser and not regions.exists():
         raise Http404
     return regions
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -57,7 +50,7 @@ def group_create(request):
         try:
             group = services.group_create(data=form.to_data(), created_by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Group %(code)s created.") % {"code": group.code})
             return redirect("groups:detail", code=group.code)
@@ -88,7 +81,7 @@ def group_edit(request, code):
         try:
             services.group_update(group=group, data=form.to_data(), updated_by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("groups:detail", code=group.code)
@@ -105,7 +98,7 @@ def _group_action(request, code, allowed, form_class, template, act, **form_kwar
         try:
             message = act(group, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, message)
             return redirect("groups:detail", code=group.code)
@@ -207,7 +200,7 @@ def learner_create(request, code):
                 group=group, display_name=form.cleaned_data["display_name"], created_by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             # Shown once, never stored in clear: the coordinator hands it over in person.
             return render(request, "groups/learner_created.html", {"group": group, "login": login})

@@ -17,12 +17,9 @@ from groups.models import CorrectionGroup, Membership
 from messaging import forms, ratelimit, selectors, services
 from messaging.models import Message
 from messaging.presentation import message_dict
+from portal.forms import error_messages
 
 PAGE_SIZE = 25
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return list(error.messages)
 
 
 def _wants_json(request) -> bool:
@@ -85,7 +82,7 @@ def direct(request, code):
     try:
         conversation = services.direct_open(group=group, user=request.user, other=other.user)
     except ValidationError as error:
-        for text in _errors(error):
+        for text in error_messages(error):
             messages.error(request, text)
         return redirect("messaging:group_room", code=code)
     return redirect("messaging:conversation", conversation_id=conversation.pk)
@@ -181,7 +178,7 @@ def send(request, conversation_id):
                 attachment=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
-            errors = _errors(error)
+            errors = error_messages(error)
     if _wants_json(request):
         if errors:
             return JsonResponse({"errors": errors}, status=400)
@@ -205,7 +202,7 @@ def message_edit(request, message_id):
                 message_id=message.pk, user=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            for text in _errors(error):
+            for text in error_messages(error):
                 form.add_error(None, text)
         else:
             return _back_to(message)
@@ -226,7 +223,7 @@ def message_delete(request, message_id):
     try:
         services.message_delete(message_id=message.pk, user=request.user)
     except ValidationError as error:
-        for text in _errors(error):
+        for text in error_messages(error):
             messages.error(request, text)
     return _back_to(message)
 
@@ -242,7 +239,7 @@ def message_report(request, message_id):
                 message=message, reporter=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            for text in _errors(error):
+            for text in error_messages(error):
                 form.add_error(None, text)
         else:
             messages.success(request, _("Thank you; the group's lead will look at it."))
@@ -263,7 +260,7 @@ def message_hide(request, message_id):
     try:
         services.message_hide(message=message, moderator=request.user, reason=reason)
     except ValidationError as error:
-        for text in _errors(error):
+        for text in error_messages(error):
             messages.error(request, text)
     else:
         messages.success(request, _("The message is hidden."))

@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import SELF_SIGN_UP_KINDS, AccountKind
@@ -53,3 +54,18 @@ class SignupForm(AllauthSignupForm):
 
     def clean_kind(self):
         return AccountKind(self.cleaned_data["kind"])
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field where it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    """A service's refusal as sentences, for pages and replies that have no form to show it on
+    (flash messages, JSON answers)."""
+    return [str(m) for m in error.messages]

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from icalendar import Calendar, Event
 
+from portal.forms import apply_errors
 from volunteers import forms, selectors, services
 from volunteers.models import SignUp, VolunteerProfile
-from volunteers.views import PAGE_SIZE, _apply_errors, _coordinator_regions, _own_profile
+from volunteers.views import PAGE_SIZE, _coordinator_regions, _own_profile
 
 
 @login_required
@@ -41,7 +42,7 @@ def activity_create(request):
         try:
             activity = services.activity_create(data=form.to_data(), created_by=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Activity published."))
             return redirect("volunteers:activity_detail", pk=activity.pk)
@@ -146,7 +147,7 @@ def activity_checkin(request, pk):
                 activity=activity, profile=profile, code=form.cleaned_data["code"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("You are checked in."))
             return redirect("volunteers:activity_detail", pk=activity.pk)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.forms import apply_errors
 from portal.selectors import regions_covered_by
 from volunteers import export, forms, selectors, services
 from volunteers.filters import ProfileFilter
@@ -28,14 +29,6 @@ def _coordinator_regions(user):
     if not user.is_superuser and not regions.exists():
         raise Http404
     return regions
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _own_profile(user) -> VolunteerProfile:
@@ -69,7 +62,7 @@ def profile(request):
                 if "submit" in request.POST and mine.editable:
                     services.profile_submit(profile=mine, by=request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -166,7 +159,7 @@ def profile_detail(request, pk):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("volunteers:profile_detail", pk=person.pk)
@@ -191,7 +184,7 @@ def hours(request):
         try:
             services.service_record_log(profile=mine, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Hours logged; they count once confirmed."))
             return redirect("volunteers:hours")
@@ -285,7 +278,7 @@ def import_volunteers(request):
                 dry_run="import" not in request.POST,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if report.imported:
                 messages.success(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import forms, selectors, services
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
-from partners.views._common import apply_errors
+from portal.forms import apply_errors
 from portal.models import AccountKind
 from portal.selectors import regions_covered_by
 

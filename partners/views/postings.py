@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partners import forms, selectors, services
 from partners.filters import JobFilter, ProgrammeFilter
 from partners.models import JobPlacement, Programme
-from partners.views._common import apply_errors
+from portal.forms import apply_errors
 
 PAGE_SIZE = 20
 KINDS = {

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partners import forms, selectors, services
 from partners.models import FollowUp, JobPlacement, Programme
-from partners.views._common import apply_errors
+from portal.forms import apply_errors
 
 MODELS = {"job": JobPlacement, "programme": Programme}
 
