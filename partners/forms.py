@@ -190,3 +190,19 @@ class FollowUpForm(Form):
         label=_("Outcome"), choices=FollowUp.Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class AffiliationRequestForm(Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an agency, university or association"),
+        help_text=_(
+            "Once its owner confirms, the organisation sees your name, your confirmed service "
+            "hours and how many groups you serve in, never which groups."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -404,3 +404,65 @@ class FollowUp(models.Model):
     @property
     def is_due(self) -> bool:
         return not self.outcome and self.due_on <= timezone.localdate()
+
+
+class Affiliation(models.Model):
+    """A volunteer's or social worker's tie to an agency or university (issue: a person may
+    belong to a 社工机构 or volunteer association). The person asks, the organisation's owner
+    confirms; from then on the organisation sees the person's confirmed service hours and how
+    many groups they serve in, never which groups."""
+
+    class Status(models.TextChoices):
+        # Found from the free-text agency name a profile had before affiliations existed: the
+        # person confirms the request (then the organisation decides) or dismisses it.
+        SUGGESTED = "suggested", _("Suggested")
+        REQUESTED = "requested", _("Awaiting the organisation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    OPEN = (Status.SUGGESTED, Status.REQUESTED, Status.CONFIRMED)
+    # The organisations people belong to; enterprises employ, they do not affiliate volunteers.
+    KINDS = (Organisation.Kind.AGENCY, Organisation.Kind.UNIVERSITY, Organisation.Kind.OTHER)
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    profile = models.ForeignKey(
+        "volunteers.VolunteerProfile", on_delete=models.CASCADE, related_name="affiliations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    suggested_from = models.CharField(_("agency name on the profile"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["profile", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "profile"],
+                condition=Q(status__in=["suggested", "requested", "confirmed"]),
+                name="affiliation_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.profile} · {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

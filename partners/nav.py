@@ -11,6 +11,8 @@ def items(user, roles):
     ]
     if user.kind == AccountKind.PARTNER:
         links.append((_("My organisations"), reverse("partners:mine")))
+    if user.kind in (AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER):
+        links.append((_("My affiliations"), reverse("partners:my_affiliations")))
     if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
         links.append((_("Verify organisations"), reverse("partners:verification")))
     links.append((_("Referrals"), reverse("partners:referrals")))

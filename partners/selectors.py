@@ -1,12 +1,27 @@
 """Every read of the partners app, scoped to the user asking. Anyone who may not see a thing
 gets 404 from the view, so its existence does not leak."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from groups.models import CorrectionGroup, Membership
 from partners.models import (
+    Affiliation,
     FollowUp,
     JobPlacement,
     Organisation,
@@ -17,6 +32,7 @@ from partners.models import (
 )
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
+from volunteers.models import ServiceRecord, VolunteerProfile
 
 COORDINATOR = StaffRole.Role.COORDINATOR
 
@@ -304,4 +320,107 @@ def organisation_member_ids(organisation_id: int) -> list[int]:
         OrganisationMember.objects.filter(
             organisation_id=organisation_id, left_at__isnull=True
         ).values_list("user_id", flat=True)
+    )
+
+
+# --- affiliations -------------------------------------------------------------------------
+
+
+def own_profile(user: User) -> VolunteerProfile | None:
+    """The user's volunteer or social-worker profile, if they have one."""
+    if not user.is_authenticated:
+        return None
+    return VolunteerProfile.objects.filter(user=user).first()
+
+
+def affiliable_organisations() -> QuerySet[Organisation]:
+    """What a person may ask to be affiliated with: verified agencies, universities, others."""
+    return (
+        verified_organisations()
+        .filter(kind__in=Affiliation.KINDS)
+        .select_related("region")
+        .order_by("name", "id")
+    )
+
+
+def affiliations_of(profile: VolunteerProfile) -> list[Affiliation]:
+    return list(profile.affiliations.select_related("organisation__region"))
+
+
+def affiliation_of_person(user: User, pk: int) -> Affiliation:
+    """One of the user's own affiliations; 404 for anyone else's."""
+    affiliation = (
+        Affiliation.objects.select_related("organisation", "profile")
+        .filter(pk=pk, profile__user=user)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if affiliation is None:
+        raise Http404
+    return affiliation
+
+
+def organisation_for_affiliations(user: User, pk: int) -> tuple[Organisation, bool]:
+    """An agency's or university's affiliations page: its members see it, its owners (and
+    admins) decide; 404 for everyone else, coordinators included (the roster is the
+    organisation's own; coordinators see people's hours on their own pages)."""
+    decides = False
+    organisation = None
+    if user.is_authenticated and user.is_superuser:
+        organisation = Organisation.objects.select_related("region").filter(pk=pk).first()
+        decides = True
+    elif user.is_authenticated:
+        organisation, membership = organisation_for_member(user, pk)
+        decides = membership.role == OrganisationMember.Role.OWNER
+    if organisation is None or organisation.kind not in Affiliation.KINDS:
+        raise Http404
+    return organisation, decides
+
+
+def affiliation_requests(organisation: Organisation) -> list[Affiliation]:
+    return list(
+        organisation.affiliations.filter(status=Affiliation.Status.REQUESTED)
+        .select_related("profile__user")
+        .order_by("requested_at", "id")
+    )
+
+
+def affiliated_people(organisation: Organisation) -> QuerySet[Affiliation]:
+    """The organisation's confirmed affiliations, each with the person's confirmed service
+    hours and the number of active groups they serve in (never which), in two correlated
+    subqueries: the same number of queries for ten people or ten thousand."""
+    hours = (
+        ServiceRecord.objects.filter(
+            profile_id=OuterRef("profile_id"), status=ServiceRecord.Status.CONFIRMED
+        )
+        .order_by()
+        .values("profile_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    groups = (
+        Membership.objects.filter(
+            user_id=OuterRef("profile__user_id"),
+            left_at__isnull=True,
+            group__status=CorrectionGroup.Status.ACTIVE,
+        )
+        .exclude(role=Membership.Role.LEARNER)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    decimal = DecimalField(max_digits=10, decimal_places=1)
+    return (
+        organisation.affiliations.filter(status=Affiliation.Status.CONFIRMED)
+        .exclude(profile__status=VolunteerProfile.Status.LEFT)
+        .select_related("profile__user")
+        .annotate(
+            confirmed_hours=Coalesce(
+                Subquery(hours, output_field=decimal), Value(Decimal(0)), output_field=decimal
+            ),
+            active_groups=Coalesce(Subquery(groups), Value(0)),
+        )
+        .order_by("profile__real_name", "id")
     )

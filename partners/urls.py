@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
+from partners.views import affiliations, postings, referrals
 from partners.views import organisations as org
-from partners.views import postings, referrals
 
 app_name = "partners"
 
@@ -43,6 +43,33 @@ urlpatterns = [
     path(
         "organisations/<int:pk>/<posting:kind>/new/", postings.posting_create, name="posting_create"
     ),
+    path(
+        "organisations/<int:pk>/affiliations/",
+        affiliations.organisation_affiliations,
+        name="affiliations",
+    ),
+    path(
+        "organisations/<int:pk>/affiliations/export/",
+        affiliations.organisation_affiliations_export,
+        name="affiliations_export",
+    ),
+    path(
+        "organisations/<int:pk>/affiliations/<int:affiliation_id>/decide/",
+        affiliations.affiliation_decide,
+        name="affiliation_decide",
+    ),
+    path(
+        "organisations/<int:pk>/affiliations/<int:affiliation_id>/end/",
+        affiliations.affiliation_end,
+        name="affiliation_end",
+    ),
+    path("affiliations/", affiliations.my_affiliations, name="my_affiliations"),
+    path(
+        "affiliations/<int:pk>/confirm/",
+        affiliations.my_affiliation_confirm,
+        name="my_affiliation_confirm",
+    ),
+    path("affiliations/<int:pk>/end/", affiliations.my_affiliation_end, name="my_affiliation_end"),
     path("invitations/<str:token>/", org.invitation_accept, name="invitation"),
     path("verification/", org.verification_queue, name="verification"),
     path("verification/<int:pk>/", org.verify, name="verify"),

@@ -1,6 +1,12 @@
 """Every write of the partners app: atomic, audited, notifications stored and events sent on
 commit. Split by sub-domain; import from here."""
 
+from partners.services.affiliations import (
+    affiliation_decide,
+    affiliation_end,
+    affiliation_request,
+    affiliations_end_for_left,
+)
 from partners.services.organisations import (
     invitation_accept,
     invitation_create,
@@ -25,6 +31,10 @@ from partners.services.referrals import (
 )
 
 __all__ = [
+    "affiliation_decide",
+    "affiliation_end",
+    "affiliation_request",
+    "affiliations_end_for_left",
     "follow_up_record",
     "follow_ups_notify_due",
     "invitation_accept",

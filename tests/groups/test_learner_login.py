@@ -139,9 +139,12 @@ def test_a_closed_group_or_one_without_a_learner_is_refused_and_nothing_changes(
     bare = services.group_create(data=group_data(regions), created_by=world.coordinator)
     with pytest.raises(ValidationError, match="还没有学员账号"):
         services.learner_login_reissue(group=bare, reissued_by=world.coordinator)
-    assert client_for(world.coordinator).get(
-        reverse("groups:learner_reissue", args=[bare.code])
-    ).status_code == HIDDEN
+    assert (
+        client_for(world.coordinator)
+        .get(reverse("groups:learner_reissue", args=[bare.code]))
+        .status_code
+        == HIDDEN
+    )
 
     services.group_close(group=world.group, reason="terminated", closed_by=world.coordinator)
     before = User.objects.get(pk=world.learner.pk).password
