@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        # The writers below announce their changes; matching refreshes what they affect.
+        from matching import refresh
+        from portal.changes import subscribe
+
+        subscribe(refresh.SUBSCRIBED, refresh.on_changes, name="matching.refresh")

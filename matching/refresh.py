@@ -2,6 +2,10 @@
 are recomputed in the background, new suggestions are stored (SuggestionSeen) and the
 coordinators of each group's region are told in real time. Candidates are never told.
 
+The writers below (groups, volunteers, partners) only announce their changes
+(portal.changes); `on_changes`, subscribed in MatchingConfig.ready, works out after commit
+which groups those changes may affect.
+
 Debounced: a change marks each affected group "pending" in the cache (Redis in production,
 shared by web and worker processes) and enqueues one delayed task; later changes inside the
 delay find the mark and enqueue nothing, so a burst of edits costs one recompute. The task
@@ -20,7 +24,11 @@ from django.utils.translation import gettext_lazy
 
 from groups.models import CorrectionGroup, SuggestionSeen
 from matching.candidates import ancestor_paths
+from matching.constraints import STEPLEN
 from matching.suggest import suggestions_for_groups
+from partners.models import JobPlacement, Programme
+from portal.changes import Changes
+from volunteers.models import VolunteerProfile
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 5
@@ -28,6 +36,17 @@ PENDING_TTL = 120  # a lost task must not block refreshes for long
 BATCH = 500
 MOST_GROUPS = 5000  # a change refreshes at most this many groups (nearest first)
 PER_KIND = 5
+COUNTY = 3 * STEPLEN  # path length of a county
+# What, in the words of portal.changes, alters whom matching suggests for a group. Any change
+# to a job or programme counts (opened, closed, places, area).
+SUBSCRIBED = (
+    "groups.CorrectionGroup",
+    "volunteers.VolunteerProfile",
+    "partners.JobPlacement",
+    "partners.Programme",
+)
+GROUP_CHANGES = {"created", "updated", "members", "reopened"}
+PROFILE_CHANGES = {"vetting", "clearance"}
 KIND_LABELS = {
     "social_worker": gettext_lazy("social worker"),
     "volunteer": gettext_lazy("volunteer"),
@@ -75,17 +94,42 @@ def groups_near(paths) -> list[int]:
         :MOST_GROUPS])  # fmt: skip
 
 
-def refresh_for_profile(profile) -> None:
-    """A person's profile changed (vetted, suspended, cleared, skills, regions...)."""
-    paths = list(profile.regions.values_list("path", flat=True))
-    refresh_soon(groups_near(paths))
+def groups_for_profiles(profile_ids) -> list[int]:
+    """People were vetted, suspended or cleared: the groups of the regions they serve."""
+    if not profile_ids:
+        return []
+    served = VolunteerProfile.regions.through.objects.filter(volunteerprofile_id__in=profile_ids)
+    return groups_near(set(served.values_list("region__path", flat=True)))
 
 
-def refresh_for_posting(posting) -> None:
-    """A job or programme changed: the groups of the counties it works in."""
-    places = posting.work_locations if hasattr(posting, "work_locations") else posting.regions
-    paths = [p[:12] if len(p) > 12 else p for p in places.values_list("path", flat=True)]
-    refresh_soon(groups_near(paths))
+def groups_for_postings(*, job_ids=(), programme_ids=()) -> list[int]:
+    """Jobs or programmes changed: the groups of the counties they work in (a job in one
+    office's area may suit the county's other offices too)."""
+    places = set()
+    if job_ids:
+        links = JobPlacement.work_locations.through.objects.filter(jobplacement_id__in=job_ids)
+        places.update(links.values_list("region__path", flat=True))
+    if programme_ids:
+        links = Programme.regions.through.objects.filter(programme_id__in=programme_ids)
+        places.update(links.values_list("region__path", flat=True))
+    return groups_near({p[:COUNTY] if len(p) > COUNTY else p for p in places})
+
+
+def on_changes(changes: Changes) -> None:
+    """After a commit: refresh the groups whose suggestions the announced changes may alter
+    (portal.changes subscriber). Already after commit, so the refresh is queued at once."""
+    group_ids = set(changes.ids("groups.CorrectionGroup", what=GROUP_CHANGES))
+    group_ids.update(
+        groups_for_profiles(changes.ids("volunteers.VolunteerProfile", what=PROFILE_CHANGES))
+    )
+    group_ids.update(
+        groups_for_postings(
+            job_ids=changes.ids("partners.JobPlacement"),
+            programme_ids=changes.ids("partners.Programme"),
+        )
+    )
+    if group_ids:
+        _enqueue(sorted(group_ids))
 
 
 def refresh_groups(group_ids: list[int]) -> int:
