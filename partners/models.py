@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.credit_code import validate_credit_code
-from partners.storage import get_private_storage
+from portal.storage import partners_storage
 
 
 class Organisation(models.Model):
@@ -45,9 +45,9 @@ class Organisation(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    # The licence (营业执照 or 登记证书) is private: see partners.storage.
+    # The licence (营业执照 or 登记证书) is private: see portal.storage.
     licence = models.FileField(
-        _("licence"), upload_to="licences/", storage=get_private_storage, blank=True
+        _("licence"), upload_to="licences/", storage=partners_storage, blank=True
     )
     licence_content_type = models.CharField(max_length=40, blank=True)
     licence_uploaded_at = models.DateTimeField(null=True, blank=True)

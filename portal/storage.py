@@ -1,5 +1,6 @@
 """Private files (licences, chat attachments): kept outside MEDIA_ROOT, never given a URL, read
-only through permission-checked views that stream them."""
+only through permission-checked views that stream them. One class; each app keeps its files in
+its own folder, through a module-level callable that its FileField (and migrations) name."""
 
 import os
 
@@ -31,4 +32,10 @@ class PrivateStorage(FileSystemStorage):
 
 
 def messaging_storage():
+    """Chat attachments (messaging.Message.attachment)."""
     return PrivateStorage("messaging")
+
+
+def partners_storage():
+    """Organisation licences (partners.Organisation.licence)."""
+    return PrivateStorage("partners")

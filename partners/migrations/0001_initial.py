@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import partners.credit_code
-import partners.storage
+import portal.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('logo', models.ImageField(blank=True, upload_to='partners/logos/', verbose_name='logo')),
                 ('status', models.CharField(choices=[('pending', 'Awaiting verification'), ('verified', 'Verified'), ('rejected', 'Not verified')], default='pending', max_length=10, verbose_name='status')),
-                ('licence', models.FileField(blank=True, storage=partners.storage.get_private_storage, upload_to='licences/', verbose_name='licence')),
+                ('licence', models.FileField(blank=True, storage=portal.storage.partners_storage, upload_to='licences/', verbose_name='licence')),
                 ('licence_content_type', models.CharField(blank=True, max_length=40)),
                 ('licence_uploaded_at', models.DateTimeField(blank=True, null=True)),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),

@@ -250,7 +250,6 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Licences and chat attachments: outside MEDIA_ROOT, streamed only after a permission check.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
-PARTNERS_PRIVATE_ROOT = PRIVATE_MEDIA_ROOT / "partners"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

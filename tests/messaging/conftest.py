@@ -57,8 +57,9 @@ def world(regions, reference_data):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    # Attachments written by tests land in a throwaway folder, not the project's media/.
+    # Attachments written by tests land in a throwaway folder, not the project's folders.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from tests.partners import factories as partner_factories
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Licences and logos go to a temporary folder, never the developer's."""
-    settings.PARTNERS_PRIVATE_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

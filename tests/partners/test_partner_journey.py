@@ -92,7 +92,7 @@ def cast(regions, reference_data):
 
 
 def test_from_sign_up_to_the_30_day_follow_up(cast, browser, live_server, settings, tmp_path):
-    settings.PARTNERS_PRIVATE_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     coordinator, group, lead = cast
 
     # 1. The enterprise's HR manager signs up as a partner member and confirms the address.

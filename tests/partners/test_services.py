@@ -47,7 +47,7 @@ def test_registering_makes_the_owner_and_asks_the_coordinator(regions, reference
 def test_the_licence_is_stored_privately_under_a_random_name(world, settings):
     name = world.organisation.licence.name
     assert name.startswith("licences/") and "营业执照" not in name
-    assert world.organisation.licence.path.startswith(settings.PARTNERS_PRIVATE_ROOT)
+    assert world.organisation.licence.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     with pytest.raises(ValueError):
         world.organisation.licence.url  # noqa: B018
 
