@@ -86,7 +86,7 @@ def test_clearing_a_person_for_juveniles_suggests_them_for_a_juvenile_group(
 def test_publishing_a_job_through_the_partners_service_suggests_it(
     scene, make, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    settings.PARTNERS_PRIVATE_ROOT = str(tmp_path)  # the licence, not in the developer's folder
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # the licence, not in the developer's folder
     owner = factories.PartnerMemberFactory(display_name="黄经理")
     organisation = pf.organisation(owner, verifier=scene.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
