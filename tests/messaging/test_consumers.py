@@ -11,10 +11,16 @@ from django.core.exceptions import ValidationError
 from groups import services as group_services
 from groups.models import CorrectionGroup, Membership
 from messaging import ratelimit, services
+from messaging.broadcast import room_group
 from messaging.models import Conversation, Message, Notification
+from portal.events import user_group
 from tests.messaging.conftest import next_frame, open_chat
+from tests.sockets import channel_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("channel_groups_left_empty"),
+]
 db = sync_to_async
 
 
@@ -54,6 +60,21 @@ async def test_a_message_is_stored_before_every_member_receives_it(world):
         json.dumps(frame)
     for socket in (sender, receiver):
         await socket.disconnect()
+
+
+async def test_closed_sockets_leave_the_room_and_their_users_groups(world, settings):
+    # The layer whose groups can be read, also in a run on Redis.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    volunteer = await open_chat(world.volunteer, world.room.pk)
+    lead = await open_chat(world.lead, world.room.pk)
+    room = room_group(world.room.pk)
+    users = {user_group(world.volunteer.pk), user_group(world.lead.pk)}
+    assert set(channel_groups()) == {room, *users} and len(channel_groups()[room]) == 2
+
+    await volunteer.disconnect()
+    assert set(channel_groups()) == {room, user_group(world.lead.pk)}
+    await lead.disconnect()
+    assert channel_groups() == {}
 
 
 async def test_ids_increase_in_the_order_messages_are_sent(world):

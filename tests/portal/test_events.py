@@ -10,8 +10,13 @@ from django.test import Client
 from portal import events
 from portal.asgi import application
 from tests.factories import VolunteerFactory
+from tests.sockets import channel_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("channel_groups_left_empty"),
+]
+IN_MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
 class Rollback(Exception):
@@ -77,6 +82,19 @@ async def test_an_event_published_in_a_rolled_back_transaction_never_arrives():
         await sync_to_async(publish_then_fail)()
     assert await socket.receive_nothing(timeout=0.5)
     await socket.disconnect()
+
+
+async def test_a_closed_socket_leaves_its_users_group(settings):
+    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER  # the layer whose groups can be read
+    alice = await sync_to_async(VolunteerFactory)()
+    phone, laptop = await open_socket(alice), await open_socket(alice)
+    group = events.user_group(alice.pk)
+    assert list(channel_groups()) == [group] and len(channel_groups()[group]) == 2
+
+    await phone.disconnect()
+    assert len(channel_groups()[group]) == 1
+    await laptop.disconnect()
+    assert channel_groups() == {}
 
 
 def test_a_payload_that_is_not_json_fails_in_the_caller(db):
