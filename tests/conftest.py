@@ -12,6 +12,9 @@ from django.test import Client
 from portal import services
 from tests import factories
 
+# Records the URL patterns the suite requests (tests/test_url_coverage.py judges them).
+pytest_plugins = ["tests.url_coverage"]
+
 # A slice of the demo tree: two provinces, so "covers its descendants and nothing else" has
 # siblings and cousins to get wrong.
 TEST_REGIONS = (
@@ -92,6 +95,15 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def channel_groups_left_empty(fresh_channel_layer):
+    """For socket tests: after the test (its sockets closed), no channel is left in a group."""
+    from tests.sockets import assert_no_channel_groups_left
+
+    yield
+    assert_no_channel_groups_left()
 
 
 @pytest.fixture
