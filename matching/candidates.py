@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from matching.constraints import STEPLEN
+from groups.rules import STEPLEN
 from matching.facts import OfferFacts, PersonFacts
 from matching.read import DEAD_REFERRALS, slots_from_bits
 
@@ -263,7 +263,8 @@ def offer_facts(jobs, programmes, pool: Pool | None = None) -> Pool:
                 excluded_offences=frozenset(offences[jid]),
                 salary_min=salary,
                 benefits=frozenset(benefits),
-                open=state == "open" and opens <= today <= closes and taken < positions,
+                open=state == "open" and opens <= today <= closes,
+                places_left=positions - taken,
                 verified=org_status == "verified",
             )
         )
@@ -288,7 +289,8 @@ def offer_facts(jobs, programmes, pool: Pool | None = None) -> Pool:
                 title=title,
                 serves=frozenset(PROGRAMME_SERVES.get(kind, ())),
                 region_paths=tuple(sorted(areas[pid])),
-                open=state == "open" and opens <= today <= closes and taken < capacity,
+                open=state == "open" and opens <= today <= closes,
+                places_left=capacity - taken,
                 verified=org_status == "verified",
             )
         )

@@ -1,50 +1,34 @@
-"""Hard constraints: a candidate that fails one is never suggested. Each check returns None when
-it passes, or the reason in words (translated), so refusals can be explained."""
+"""Hard constraints: a candidate that fails one is never suggested. The rules themselves live
+once in groups.rules; here they are applied to matching's facts, in the order a coordinator
+reads the first reason. Each check returns None when it passes, or that reason (translated).
+matching.matrix applies the same rules to many pairs at once (tests hold the two together)."""
 
-from django.utils.translation import gettext as _
-
+from groups import rules
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
-
-STEPLEN = 4  # treebeard path step of portal.Region
-
-
-def covers(region_path: str, office_path: str) -> bool:
-    return office_path.startswith(region_path)
 
 
 def person_refusal(person: PersonFacts, group: GroupFacts) -> str | None:
-    if not person.vetted:
-        return _("not vetted yet")
-    if person.suspended:
-        return _("suspended")
-    if person.capacity <= 0:
-        return _("already at their maximum number of groups")
-    if not any(covers(path, group.office_path) for path in person.region_paths):
-        return _("does not serve this region")
-    if group.is_juvenile and not person.cleared_for_juveniles:
-        return _("not cleared to work with juveniles")
-    if (person.kind, person.id) in group.excluded:
-        return _("already in or declined for this group")
-    return None
+    return rules.first(
+        rules.vetting_refusal(vetted=person.vetted, suspended=person.suspended),
+        rules.capacity_refusal(load=person.load, max_groups=person.max_groups),
+        rules.region_refusal(person.region_paths, group.office_path),
+        rules.juvenile_refusal(is_juvenile=group.is_juvenile, cleared=person.cleared_for_juveniles),
+        rules.member_or_declined_refusal((person.kind, person.id) in group.excluded),
+    )
 
 
 def execution_area(group: GroupFacts) -> tuple[str, ...]:
     """The approved execution area, or the office's county when none is set."""
-    return group.approved_paths or (group.office_path[: 3 * STEPLEN],)
+    return rules.execution_area(group.approved_paths, group.office_path)
 
 
 def offer_refusal(offer: OfferFacts, group: GroupFacts) -> str | None:
-    if not offer.open:
-        return _("no longer open")
-    if not offer.verified:
-        return _("the organisation is not verified")
-    area = execution_area(group)
-    if not any(covers(a, loc) for loc in offer.region_paths for a in area):
-        return _("works outside the approved execution area")
-    if offer.industry and offer.industry in group.forbidden_industries:
-        return _("its industry is forbidden by the group's restrictions")
-    if group.offence and group.offence in offer.excluded_offences:
-        return _("the employer does not accept this offence")
-    if (offer.kind, offer.id) in group.excluded:
-        return _("already referred or declined for this group")
-    return None
+    return rules.first(
+        rules.open_refusal(offer.open),
+        rules.places_refusal(offer.places_left),
+        rules.verification_refusal(offer.verified),
+        rules.place_refusal(offer.region_paths, execution_area(group)),
+        rules.industry_refusal(offer.industry, group.forbidden_industries),
+        rules.offence_refusal(group.offence, offer.excluded_offences),
+        rules.referred_or_declined_refusal((offer.kind, offer.id) in group.excluded),
+    )

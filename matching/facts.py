@@ -58,5 +58,6 @@ class OfferFacts:
     excluded_offences: frozenset[str] = frozenset()
     salary_min: int = 0
     benefits: frozenset[str] = frozenset()  # housing, meals, training
-    open: bool = True
+    open: bool = True  # published and between its opening and closing dates
+    places_left: int = 1  # positions (or capacity) minus live referrals
     verified: bool = True

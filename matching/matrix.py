@@ -1,16 +1,17 @@
 """Scores and hard constraints of many groups against many candidates at once, as numpy arrays.
 
-The same arithmetic as scoring.score_person / score_offer and constraints.*_refusal (tests check
-them against each other), but vectorised: a county refresh or a bulk assignment scores millions
-of pairs, which one Python call per pair could not do in time. A pair that fails a hard
-constraint, or answers none of the group's needs, is FORBIDDEN.
+The same arithmetic as scoring.score_person / score_offer, and the same hard rules as
+groups.rules (which constraints.*_refusal apply one pair at a time; tests hold the three
+together), but vectorised: a county refresh or a bulk assignment scores millions of pairs,
+which one Python call per pair could not do in time. A pair that fails a hard constraint, or
+answers none of the group's needs, is FORBIDDEN.
 """
 
 import numpy as np
 
+from groups.rules import execution_area
 from matching import weights as w
 from matching.assignment import FORBIDDEN
-from matching.constraints import execution_area
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
 from matching.scoring import shared_depth
 
@@ -130,11 +131,11 @@ def offers_matrix(groups: list[GroupFacts], offers: list[OfferFacts]) -> np.ndar
     )
     score = np.round(score + np.where(is_job, salary, 0.0)[None, :], 2)
 
-    able = np.array([o.open and o.verified for o in offers])
+    able = np.array([o.open and o.places_left > 0 and o.verified for o in offers])
     ok = able[None, :] & (coverage > 0)
     areas = {}
     for gi, g in enumerate(groups):
-        area = execution_area(g)
+        area = execution_area(g.approved_paths, g.office_path)
         if area not in areas:
             areas[area] = np.array(
                 [any(loc.startswith(a) for loc in o.region_paths for a in area) for o in offers]

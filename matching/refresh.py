@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import CorrectionGroup, SuggestionSeen
+from groups.rules import COUNTY
 from matching.candidates import ancestor_paths
-from matching.constraints import STEPLEN
 from matching.suggest import suggestions_for_groups
 from partners.models import JobPlacement, Programme
 from portal.changes import Changes
@@ -36,7 +36,6 @@ PENDING_TTL = 120  # a lost task must not block refreshes for long
 BATCH = 500
 MOST_GROUPS = 5000  # a change refreshes at most this many groups (nearest first)
 PER_KIND = 5
-COUNTY = 3 * STEPLEN  # path length of a county
 # What, in the words of portal.changes, alters whom matching suggests for a group. Any change
 # to a job or programme counts (opened, closed, places, area).
 SUBSCRIBED = (

@@ -3,19 +3,25 @@ reads ("心理咨询技能匹配", "同一司法所", "周三下午有空"). Wei
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from groups.reference import NEEDS
+from groups.rules import STEPLEN
 from matching import weights as w
-from matching.constraints import STEPLEN
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
 
 # Marked for translation here, translated one at a time when used (scoring runs thousands of
 # times in a refresh: translating every name on each call was most of its cost).
-DAYS = (gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"),
-        gettext_noop("Thursday"), gettext_noop("Friday"), gettext_noop("Saturday"),
-        gettext_noop("Sunday"))  # fmt: skip
+# Days and benefits carry the context "reason": other apps translate the bare words otherwise
+# (星期三 on a form, 周三 in a reason), and the first app's catalogue would win for everyone.
+DAYS = (pgettext_lazy("reason", "Monday"), pgettext_lazy("reason", "Tuesday"),
+        pgettext_lazy("reason", "Wednesday"), pgettext_lazy("reason", "Thursday"),
+        pgettext_lazy("reason", "Friday"), pgettext_lazy("reason", "Saturday"),
+        pgettext_lazy("reason", "Sunday"))  # fmt: skip
+BENEFITS = {"housing": pgettext_lazy("reason", "housing"),
+            "meals": pgettext_lazy("reason", "meals"),
+            "training": pgettext_lazy("reason", "training")}  # fmt: skip
 PARTS = {"morning": gettext_noop("morning"), "afternoon": gettext_noop("afternoon"),
          "evening": gettext_noop("evening")}  # fmt: skip
 CLOSENESS_REASONS = {
@@ -27,7 +33,7 @@ CLOSENESS_REASONS = {
 
 
 def _day(day: int) -> str:
-    return _(DAYS[day])
+    return str(DAYS[day])
 
 
 def _need(code: str) -> str:
@@ -40,7 +46,7 @@ def _need(code: str) -> str:
 
 
 def _benefit(benefit: str) -> str:
-    return {"housing": _("housing"), "meals": _("meals"), "training": _("training")}[benefit]
+    return str(BENEFITS[benefit])
 
 
 def _part(part: str) -> str:

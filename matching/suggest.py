@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from groups import rules
 from groups.models import CorrectionGroup, GroupNeed, Membership
 from matching import assignment, candidates, constraints, scoring
 from matching.assignment import FORBIDDEN
@@ -194,8 +195,8 @@ def candidate_refusal(group: CorrectionGroup, kind: str, candidate_id: int) -> s
     from volunteers.models import VolunteerProfile
 
     group = CorrectionGroup.objects.select_related("judicial_office", "offence").get(pk=group.pk)
-    if group.status != CorrectionGroup.Status.ACTIVE:
-        return _("the group is closed")
+    if closed := rules.closed_group_refusal(group.status != CorrectionGroup.Status.ACTIVE):
+        return closed
     (facts,) = group_facts([group])
     if kind in PEOPLE:
         profiles = VolunteerProfile.objects.filter(user_id=candidate_id, kind=kind)
@@ -215,16 +216,13 @@ def candidate_refusal(group: CorrectionGroup, kind: str, candidate_id: int) -> s
         Programme.objects.filter(pk=candidate_id if kind == "programme" else None),
     )
     offer: OfferFacts = pool.offers[0]
-    if not posting.is_open:
-        return _("no longer open")
-    if not offer.open:
-        return _("no places left")
-    if not offer.verified:
-        return _("the organisation is not verified")
-    if (kind, candidate_id) in facts.excluded:
-        return _("already referred or declined for this group")
-    reasons = eligibility.posting_refusals(group, posting)
-    return reasons[0] if reasons else None
+    return rules.first(
+        rules.open_refusal(offer.open),
+        rules.places_refusal(offer.places_left),
+        rules.verification_refusal(offer.verified),
+        rules.referred_or_declined_refusal((kind, candidate_id) in facts.excluded),
+        *eligibility.posting_refusals(group, posting),
+    )
 
 
 # ---------------------------------------------------------------------------

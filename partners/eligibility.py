@@ -1,53 +1,42 @@
-"""Hard constraints between a correction group's restrictions and a posting, with the reason in
-words a coordinator reads. Referrals refuse what breaks them; the matching engine reuses them.
+"""Whether a correction group may be referred to a posting, from rows: the rules themselves (the
+group's restriction order and execution area, the offences an employer excludes) live once in
+groups.rules; this module reads what they need from a group and a posting, with the names a
+coordinator reads in the reason.
 
-Each check takes plain values, so a caller that already holds them (e.g. prefetched for many
-candidates) pays no query; `posting_refusals` gathers them for one group and one posting.
+Each check takes rows the caller may already hold (prefetched for many candidates, say), so
+it pays no query of its own; `posting_refusals` gathers them for one group and one posting.
 """
 
 from collections.abc import Iterable
 
-from django.utils.translation import gettext as _
-
+from groups import rules
 from portal.models import Region
 
 
 def execution_area(group) -> list[Region]:
     """The approved execution area; without one, the county of the group's judicial office."""
-    regions = list(group.approved_regions.all())
-    if regions:
-        return regions
-    office = group.judicial_office
-    return [office.get_parent() or office]
+    approved = list(group.approved_regions.all())
+    paths = rules.execution_area([r.path for r in approved], group.judicial_office.path)
+    return approved or list(Region.objects.filter(path__in=paths))
 
 
 def location_refusal(area: Iterable[Region], locations: Iterable[Region]) -> str | None:
     """Refused unless at least one of the posting's places lies inside the execution area."""
     area, locations = list(area), list(locations)
-    if any(a.covers(loc) for a in area for loc in locations):
-        return None
-    return _(
-        "The place of work (%(places)s) is outside the group's approved execution area (%(area)s)."
-    ) % {
-        "places": "、".join(loc.name for loc in locations) or _("none given"),
-        "area": "、".join(a.name for a in area),
-    }
+    names = {r.path: r.name for r in (*area, *locations)}
+    return rules.place_refusal([r.path for r in locations], [r.path for r in area], names)
 
 
 def industry_refusal(forbidden: Iterable, industry) -> str | None:
-    if industry is not None and any(f.pk == industry.pk for f in forbidden):
-        return _("The industry %(industry)s is forbidden to this group by a restriction order.") % {
-            "industry": industry
-        }
-    return None
+    if industry is None:
+        return None
+    codes = {f.code for f in forbidden}
+    return rules.industry_refusal(industry.code, codes, name=str(industry))
 
 
 def offence_refusal(offence, excluded: Iterable) -> str | None:
-    if any(o.pk == offence.pk for o in excluded):
-        return _("The employer cannot accept the offence category %(offence)s.") % {
-            "offence": offence
-        }
-    return None
+    codes = {o.code for o in excluded}
+    return rules.offence_refusal(offence.code, codes, name=str(offence))
 
 
 def posting_refusals(group, posting) -> list[str]:

@@ -1,5 +1,6 @@
 """The vectorised scores (matching.matrix) agree with the scalar scoring and hard
-constraints for every pair, on random facts."""
+constraints for every pair, on random facts (tests/matching/test_rules_vectorised.py holds the
+hard constraints to groups.rules one rule at a time)."""
 
 import random
 
@@ -58,6 +59,7 @@ def people(rng, n):
             load=rng.randint(0, 3),
             max_groups=rng.randint(1, 3),
             cleared_for_juveniles=rng.random() < 0.5,
+            vetted=rng.random() < 0.9,
             suspended=rng.random() < 0.1,
         )  # fmt: skip
         for i in range(n)
@@ -77,6 +79,7 @@ def offers(rng, n):
             salary_min=rng.choice((0, 3000, 8000)),
             benefits=some(rng, ("housing", "meals", "training"), 3),
             open=rng.random() < 0.9,
+            places_left=rng.choice((0, 1, 5)),
             verified=rng.random() < 0.9,
         )  # fmt: skip
         for i in range(n)

@@ -15,7 +15,9 @@ CATALOGUES = sorted(
     if ".venv" not in po.relative_to(ROOT).parts
 )
 
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
+ENTRY = re.compile(
+    r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE
+)
 
 
 def unquote(block: str) -> str:
@@ -26,8 +28,14 @@ def unquote(block: str) -> str:
 
 
 def po_entries(po: Path):
+    """{msgid: msgstr}; a msgid with a context (msgctxt) is keyed as the .mo file keys it,
+    "context\x04msgid", so one English word may read differently in two places."""
     text = po.read_text(encoding="utf-8")
-    return text, {unquote(m[1]): unquote(m[2]) for m in ENTRY.finditer(text) if unquote(m[1])}
+    return text, {
+        (f"{unquote(m[1])}\x04" if m[1] else "") + unquote(m[2]): unquote(m[3])
+        for m in ENTRY.finditer(text)
+        if unquote(m[2])
+    }
 
 
 catalogues = pytest.mark.parametrize(
