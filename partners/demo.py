@@ -1,6 +1,7 @@
-"""Demo universities, enterprises and an agency in the four example regions; the demo partner
-owns a verified enterprise with two open jobs, and the first Tianhe group is referred to one
-(called by `manage.py seed_demo`, safe to re-run)."""
+"""Demo universities, enterprises and agencies in the four example regions; the demo partner
+owns a verified enterprise with two open jobs, the first Tianhe group is referred to one, and
+the demo social workers find their agency suggested as an affiliation (called by
+`manage.py seed_demo`, safe to re-run)."""
 
 from datetime import timedelta
 
@@ -9,9 +10,17 @@ from django.utils import timezone
 from groups.models import CorrectionGroup, Membership
 from partners import services
 from partners.credit_code import make_credit_code
-from partners.models import JobPlacement, Organisation, OrganisationMember, Programme, Referral
+from partners.models import (
+    Affiliation,
+    JobPlacement,
+    Organisation,
+    OrganisationMember,
+    Programme,
+    Referral,
+)
+from partners.names import suggest_from_agency_names
 from portal.models import Industry, Region, User
-from volunteers.models import Skill
+from volunteers.models import Skill, VolunteerProfile
 
 U, E, A = Organisation.Kind.UNIVERSITY, Organisation.Kind.ENTERPRISE, Organisation.Kind.AGENCY
 # (kind, name, county code, first 17 characters of the credit code, address)
@@ -26,6 +35,8 @@ ORGANISATIONS = (
     (E, "宁夏塞上物流有限公司", "640104", "91640104MA7600003", "银川市兴庆区解放东街66号"),
     (E, "上海宝钢绿化工程有限公司", "310113", "91310113MA1G00004", "上海市宝山区友谊路1号"),
     (A, "广州阳光社会工作服务中心", "440106", "52440106MJ0000005", "广州市天河区体育西路20号"),
+    # The agency the demo social workers name on their profiles: they find it suggested.
+    (A, "广州市天河区启明社会工作服务中心", "440106", "52440106MJ0000006", "天河区石牌东路8号"),
 )
 PARTNER_EMAIL = "partner@demo.portal.cn"
 PARTNER_ORGANISATION = "广州粤新制造有限公司"
@@ -59,7 +70,15 @@ def seed(*, stdout) -> None:
         elif kind == U:
             _demo_programme(org, admin)
     referred = _demo_referral()
-    stdout.write(f"Partners: {made} organisations created{', 1 referral' if referred else ''}.")
+    suggested = suggest_from_agency_names(
+        organisation_model=Organisation,
+        profile_model=VolunteerProfile,
+        affiliation_model=Affiliation,
+    )
+    stdout.write(
+        f"Partners: {made} organisations created{', 1 referral' if referred else ''}"
+        f", {suggested} affiliations suggested."
+    )
 
 
 def _demo_postings(org, partner) -> None:
