@@ -254,8 +254,8 @@ class ChatConsumer(PortalConsumer):
             await self.channel_layer.group_send(to, message)
 
     async def portal_event(self, message):
-        """The user's own events: re-check access when their groups change."""
-        if not message["event"]["type"].startswith("group."):
+        """The user's own events: re-check access when their groups or staff roles change."""
+        if not message["event"]["type"].startswith(("group.", "access.")):
             return
         access = await database_sync_to_async(selectors.chat_access)(
             self.user, self.conversation_id

@@ -2,10 +2,13 @@
 
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from portal.events import user_group
+from portal.models import StaffRole
+from portal.rights import ACCESS_REVOKED
 
 # Close code for "not allowed" (DESIGN.md, stable contracts): 4000 + HTTP 403.
 CLOSE_FORBIDDEN = 4403
@@ -78,4 +81,19 @@ class NotificationConsumer(PortalConsumer):
             await self.send_error("unknown_type", _("This socket only answers ping."))
 
     async def portal_event(self, message):
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event["type"] == ACCESS_REVOKED:
+            # A staff role was taken away while this socket was open, so the socket may have
+            # been opened with it: it closes unless the role was given back meanwhile. The
+            # browser's next page opens a socket with what the person holds now.
+            if not await database_sync_to_async(_holds)(self.scope["user"], event["payload"]):
+                await self.disconnect(CLOSE_FORBIDDEN)
+                await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_json(event)
+
+
+def _holds(user, role: dict) -> bool:
+    return StaffRole.objects.filter(
+        user=user, role=role.get("role"), region__code=role.get("region")
+    ).exists()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import StaffRole
 from portal.registry import app_modules
+from portal.rights import AUDIT_VIEW, STAFF_MANAGE, has_right
 from portal.selectors import user_roles
 
 
@@ -18,7 +19,9 @@ def navigation(request):
             items.extend(module.items(user, roles))
         if user.is_superuser or StaffRole.Role.EDUCATION_OFFICER in roles:
             items.append((_("Edit lessons"), reverse("wagtailadmin_home")))
-        if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
+        if has_right(user, STAFF_MANAGE):
+            items.append((_("Staff administration"), reverse("staff:list")))
+        if has_right(user, AUDIT_VIEW):
             items.append((_("Audit log"), reverse("portal:audit_log")))
     # Each language in its own name (简体中文, English), whatever the page's language.
     return {"nav_items": items, "settings_languages": settings.LANGUAGES}

@@ -16,6 +16,14 @@ def _role_paths(user: User) -> tuple[tuple[str, str], ...]:
     return cached
 
 
+def staff_role_paths(user: User) -> tuple[tuple[str, str], ...]:
+    """(role, region path) of each staff role the user holds; nothing for anonymous visitors.
+    Read once per user object (the memo above); portal.rights checks every right against it."""
+    if not user.is_authenticated:
+        return ()
+    return _role_paths(user)
+
+
 def roles_forget(user: User) -> None:
     """Drop the memo of _role_paths after a grant or revocation."""
     if hasattr(user, "_portal_role_paths"):

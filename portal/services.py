@@ -11,15 +11,17 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from portal import events, selectors
+from portal import events, rights, selectors
 from portal.context import current_origin
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
 # Wagtail's migrations create this group with access to the admin and the page tree.
-EDITORS_GROUP = "Editors"
+EDITORS_GROUP = rights.WAGTAIL_GROUPS[rights.Role.EDUCATION_OFFICER]
 
 
 def audit_record(
@@ -104,18 +106,24 @@ def staff_role_grant(
 ) -> StaffRole:
     """Give a user a staff role over a region and everything beneath it.
 
-    Education officers also join Wagtail's editors so they can write lessons.
+    The granter must cover the region (portal.rights.may_manage_role); a refusal raises
+    PermissionDenied before anything is written. Education officers and reviewers also join the
+    Wagtail group their work needs. Granting a role the user holds already records nothing.
     """
-    staff_role, _created = StaffRole.objects.get_or_create(
+    if not rights.may_manage_role(granted_by, user=user, role=role, region=region):
+        raise PermissionDenied(gettext("You may not grant this role over this region."))
+    staff_role, created = StaffRole.objects.get_or_create(
         user=user, role=role, region=region, defaults={"granted_by": granted_by}
     )
     selectors.roles_forget(user)
     if user.kind != AccountKind.STAFF:
         user.kind = AccountKind.STAFF
         user.save(update_fields=["kind"])
-    if role == StaffRole.Role.EDUCATION_OFFICER:
-        editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-        user.groups.add(editors)
+    if role in rights.WAGTAIL_GROUPS:
+        group, _ = Group.objects.get_or_create(name=rights.WAGTAIL_GROUPS[role])
+        user.groups.add(group)
+    if not created:  # held already: the group above is made sure of, nothing new to record
+        return staff_role
     audit_record(
         actor=granted_by,
         action="staff_role.granted",
@@ -128,12 +136,19 @@ def staff_role_grant(
 
 @transaction.atomic
 def staff_role_revoke(*, staff_role: StaffRole, revoked_by: User | None) -> None:
-    """Take a staff role away; an education officer with no such role left leaves the editors."""
+    """Take a staff role away, under the same rule as granting it.
+
+    Whoever has no such role left leaves its Wagtail group. After commit the person's open
+    sockets are told (portal.rights.ACCESS_REVOKED) and close with 4403 where the role was what
+    let them in; their next request reads their roles afresh anyway.
+    """
     user, role, region = staff_role.user, staff_role.role, staff_role.region
+    if not rights.may_manage_role(revoked_by, user=user, role=role, region=region):
+        raise PermissionDenied(gettext("You may not revoke this role."))
     selectors.roles_forget(user)
     staff_role.delete()
-    if role == StaffRole.Role.EDUCATION_OFFICER and not user.staff_roles.filter(role=role).exists():
-        user.groups.remove(*Group.objects.filter(name=EDITORS_GROUP))
+    if role in rights.WAGTAIL_GROUPS and not user.staff_roles.filter(role=role).exists():
+        user.groups.remove(*Group.objects.filter(name=rights.WAGTAIL_GROUPS[role]))
     audit_record(
         actor=revoked_by,
         action="staff_role.revoked",
@@ -141,6 +156,7 @@ def staff_role_revoke(*, staff_role: StaffRole, revoked_by: User | None) -> None
         region=region,
         data={"role": role},
     )
+    events.publish([user], rights.ACCESS_REVOKED, {"role": role, "region": region.code})
 
 
 @transaction.atomic

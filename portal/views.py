@@ -6,16 +6,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import health
+from portal import health, rights
 from portal.filters import AuditEventFilter
-from portal.models.accounts import SELF_SIGN_UP_KINDS, StaffRole
-from portal.selectors import audit_events_visible_to, staff_roles_of, user_roles
+from portal.models.accounts import SELF_SIGN_UP_KINDS
+from portal.selectors import audit_events_visible_to, staff_roles_of
 
 AUDIT_LOG_PAGE_SIZE = 50
 
 
 def _may_read_audit_log(user) -> bool:
-    return user.is_superuser or StaffRole.Role.COORDINATOR in user_roles(user)
+    return rights.has_right(user, rights.AUDIT_VIEW)
 
 
 @require_GET

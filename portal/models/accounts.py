@@ -78,11 +78,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class StaffRole(models.Model):
-    """A staff role held over a region, covering every region beneath it."""
+    """A staff role held over a region, covering every region beneath it. What each role may do
+    is written once, in portal.rights."""
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordinator")
         EDUCATION_OFFICER = "education_officer", _("Education officer")
+        REVIEWER = "reviewer", _("Reviewer")
+        # Leadership: the region's figures and reports, nothing personal (portal.rights).
+        OBSERVER = "observer", _("Observer")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
