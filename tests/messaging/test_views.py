@@ -1,7 +1,10 @@
 """Pages of messaging: who may open what (others get 404), sending with attachments, edit and
 delete windows, moderation, notifications and the navigation badge."""
 
+import html
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -11,6 +14,7 @@ from django.utils import timezone
 
 from messaging import services, tasks
 from messaging.models import Message, MessageReport, Notification, NotificationSetting
+from messaging.views import PAGE_SIZE
 from portal.models import AuditEvent
 
 ALLOWED, HIDDEN, LOGIN = 200, 404, 302
@@ -353,3 +357,16 @@ def test_the_inbox_drops_a_direct_thread_once_the_other_person_leaves(world, cli
         .status_code
         == HIDDEN
     )
+
+
+def test_the_notification_pages_keep_the_rest_of_the_address(world, client_for):
+    """Paging keeps whatever else the address holds (the shared pagination partial), so a
+    filter or a link's marker is not lost on page 2."""
+    for n in range(PAGE_SIZE + 5):
+        services.notify(recipients=[world.volunteer], kind="x", title=f"第{n}条通知")
+    page = client_for(world.volunteer).get(
+        reverse("messaging:notifications"), {"page": 2, "from": "digest"}
+    )
+    (nav,) = re.findall(r'<nav class="pagination".*?</nav>', page.content.decode(), re.S)
+    (back,) = re.findall(r'href="([^"]*)"', nav)  # page 2 of 2: only "Previous"
+    assert parse_qs(urlsplit(html.unescape(back)).query) == {"from": ["digest"], "page": ["1"]}
