@@ -174,6 +174,7 @@ def test_the_group_page_shows_coordinators_when_the_login_was_last_used(world, c
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 async def test_the_learners_open_sockets_close_with_4403_and_others_stay_open(
     regions, reference_data
 ):
