@@ -23,6 +23,7 @@ PORTAL_APPS = (
     "curriculum",
     "messaging",
     "search",
+    "dashboards",
 )
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "curriculum",
     "messaging",
     "search",
+    "dashboards",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
