@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-import search
 from curriculum.models import Audience, DeliveryMode, LessonPage, LessonStage
+from portal import keywords
 from portal.models import OffenceCategory
 
 
@@ -29,8 +29,8 @@ class LessonFilter(django_filters.FilterSet):
         fields = ["q", "stage", "audience", "offence", "mode"]
 
     def filter_words(self, queryset, name, value):
-        """The site search's words (search.ids: jieba, title, summary and body)."""
-        found = search.ids(getattr(self.request, "user", None), value[:50], kind="lesson")
+        """The site search's words (portal.keywords.ids: jieba, title, summary and body)."""
+        found = keywords.ids(getattr(self.request, "user", None), value[:50], kind="lesson")
         return queryset if found is None else queryset.filter(pk__in=found)
 
     def filter_audience(self, queryset, name, value):

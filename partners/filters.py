@@ -4,9 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-import search
 from partners.models import JobPlacement, Programme
-from partners.selectors import ancestor_paths
+from portal import keywords
 from portal.models import Industry, Region
 
 
@@ -23,7 +22,7 @@ class RegionCodeFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         links = self.through.objects.filter(
-            Q(region__path__startswith=value.path) | Q(region__path__in=ancestor_paths(value)),
+            Q(region__path__startswith=value.path) | Q(region__path__in=value.ancestor_paths()),
             **{self.posting_field: OuterRef("pk")},
         )
         return qs.filter(Exists(links))
@@ -36,7 +35,7 @@ class RegionCodeFilter(django_filters.ModelChoiceFilter):
 
 
 class KeywordFilter(django_filters.CharFilter):
-    """The list's search box asks the site search (search.ids): Chinese words segmented the
+    """The list's search box asks the site search (portal.keywords.ids): Chinese words segmented the
     same way, title, description and organisation all searched."""
 
     def __init__(self, *args, kind, **kwargs):
@@ -45,7 +44,7 @@ class KeywordFilter(django_filters.CharFilter):
 
     def filter(self, qs, value):
         request = self.parent.request
-        found = search.ids(getattr(request, "user", None), value, kind=self.kind)
+        found = keywords.ids(getattr(request, "user", None), value, kind=self.kind)
         if found is None:
             return qs
         return qs.filter(pk__in=found)  # the list keeps its own order (newest first)

@@ -8,8 +8,12 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from portal import changes
+        import search
+        from portal import changes, keywords
         from search import services
+
+        # The list pages' keyword boxes (partners, curriculum) ask the core, which asks us.
+        keywords.provide(search.ids)
 
         # Every write below announces what it changed; after each commit the index task of
         # each kind takes the ids (the writers import nothing of search).

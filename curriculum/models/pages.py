@@ -21,7 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from curriculum.blocks import BaseStreamBlock, LessonStreamBlock, quiz_of
-from search.text import index_tokens
+from portal.text import index_tokens
 
 
 class DeliveryMode(models.TextChoices):
@@ -256,7 +256,7 @@ class LessonPage(Page):
         index.SearchField("body"),
         # Segmented words, so that editors find a lesson by 矫正 in Wagtail's admin search (an
         # autocomplete query) and in full-text search alike, with the
-        # tokens of the portal's own search (search.text: jieba, once, with the domain's words).
+        # tokens of the portal's own search (portal.text: jieba, once, with the domain's words).
         index.SearchField("search_text"),
         index.AutocompleteField("search_text"),
         index.FilterField("stage"),
