@@ -1,18 +1,21 @@
 """The one way e-mail leaves the portal (DESIGN.md, "How data flows").
 
-Every sender builds a message (`compose`, or allauth's own rendering) and hands it to
-`send_on_commit`. Once the transaction commits, the message is queued for the Celery task
+The portal's own senders build a message (`compose`, or allauth's rendering) and hand it to
+`send_on_commit`; everything else that sends mail (Wagtail's moderation notices, Django's
+password reset) reaches the same function through EMAIL_BACKEND, which is `QueuedBackend`.
+Once the transaction commits, the message is queued for the Celery task
 `portal.tasks.send_email`, which retries with backoff while the mail server fails, so a slow or
 failing SMTP server never holds up or breaks a person's action and a refused attempt is tried
 again rather than lost. Only when the broker itself is down is the message sent at once, in the
 caller's process; if that fails too, it is logged as an error (a committed action is not undone
-by its e-mail).
+by its e-mail). `deliver` is the only place that talks to the mail server.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -40,8 +43,33 @@ def send_on_commit(message: EmailMessage) -> None:
     transaction.on_commit(enqueue)
 
 
+class QueuedBackend(BaseEmailBackend):
+    """The portal's EMAIL_BACKEND: a message sent by any code goes through send_on_commit,
+    never straight to the mail server from a request."""
+
+    def send_messages(self, email_messages) -> int:
+        for message in email_messages:
+            send_on_commit(message)
+        return len(email_messages)
+
+
+def deliver(data: dict) -> None:
+    """Hand one message to the mail server (the task's side, and the broker-down fallback's).
+    The server is EMAIL_DELIVERY_BACKEND (from EMAIL_URL), unless a test has set EMAIL_BACKEND
+    to a backend of its own."""
+    backend = settings.EMAIL_BACKEND
+    if backend == f"{__name__}.QueuedBackend":
+        backend = settings.EMAIL_DELIVERY_BACKEND
+    message = data_to_message(data)
+    message.connection = get_connection(backend)
+    message.send()
+
+
 def message_to_data(message: EmailMessage) -> dict:
     """A JSON-safe copy of a rendered message (tasks take data, never objects)."""
+    if message.attachments:
+        # None of the portal's mail carries files; refuse rather than send it without them.
+        raise ValueError("Queued e-mail cannot carry attachments.")
     return {
         "subject": message.subject,
         "body": message.body,
@@ -81,6 +109,6 @@ def _enqueue(data: dict) -> None:
             return
         logger.warning("broker unavailable; sending e-mail to %s directly", data["to"])
     try:
-        data_to_message(data).send()
+        deliver(data)
     except Exception:  # noqa: BLE001 - any SMTP or network error: nothing is left to retry it
         logger.exception("e-mail to %s lost: neither broker nor mail server answered", data["to"])

@@ -15,6 +15,6 @@ from celery import shared_task
 def send_email(data: dict) -> None:
     """Send one rendered message (portal.mail.message_to_data). A retry after a partial SMTP
     failure may send twice; a duplicate notice is better than a lost one."""
-    from portal.mail import data_to_message
+    from portal.mail import deliver
 
-    data_to_message(data).send()
+    deliver(data)

@@ -226,7 +226,14 @@ ACCOUNT_RATE_LIMITS = {
 # ---------------------------------------------------------------------------
 # E-mail: console by default, SMTP (smtp+tls://user:pass@host:587) in production
 # ---------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Whoever sends (the portal, allauth, Wagtail's moderation notices, Django's password reset),
+# the message is queued for Celery after commit (portal.mail); the worker, or the web process
+# when the broker is down, delivers it with the backend EMAIL_URL names. Tests swap
+# EMAIL_BACKEND for their own, and portal.mail then delivers to that one.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_DELIVERY_BACKEND = _email.pop("EMAIL_BACKEND")
+vars().update(_email)
+EMAIL_BACKEND = "portal.mail.QueuedBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@portal.example.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

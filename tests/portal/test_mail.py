@@ -9,6 +9,8 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.mail import send_mail
+from django.db import transaction
 
 from portal import mail as portal_mail
 from tests.mail import DEAD_BROKER, FailingBackend, broker, retrying_like_a_worker
@@ -58,6 +60,25 @@ def test_with_broker_and_mail_server_both_down_the_loss_is_logged_and_the_action
         portal_mail.send_on_commit(mail.EmailMessage("主题", "正文", to=["d@example.cn"]))
     assert mail.outbox == []
     assert any(r.levelname == "ERROR" and "d@example.cn" in r.getMessage() for r in caplog.records)
+
+
+def test_mail_sent_by_any_code_waits_for_the_commit_and_goes_through_the_task(
+    db, settings, django_capture_on_commit_callbacks
+):
+    """Wagtail's moderation notices and Django's password reset call send_mail themselves: the
+    portal's EMAIL_BACKEND queues them like its own mail (the test runner swaps it out)."""
+    settings.EMAIL_BACKEND = "portal.mail.QueuedBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "tests.mail.FailingBackend"
+    FailingBackend.failures = 1
+    with (
+        retrying_like_a_worker(),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        send_mail("新课程待审核", "《家风教育》已提交审核。", None, ["shenhe@example.cn"])
+        assert mail.outbox == []  # nothing leaves before the commit
+    assert FailingBackend.failures == 0
+    assert [m.to for m in mail.outbox] == [["shenhe@example.cn"]]
 
 
 @pytest.mark.needs_redis
