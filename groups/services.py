@@ -56,12 +56,14 @@ class GroupData:
 
 def _validate(data: GroupData) -> dict[str, Need]:
     errors = {}
-    if data.judicial_office.depth != Region.Level.JUDICIAL_OFFICE:
+    if data.judicial_office.level != Region.Level.JUDICIAL_OFFICE:
         errors["judicial_office"] = _("Choose a judicial office (司法所), not a larger region.")
     if data.planned_end_date < data.start_date:
         errors["planned_end_date"] = _("The planned end date cannot be before the start date.")
-    province = data.judicial_office.path[: Region.steplen]
-    outside = [r.name for r in data.approved_regions if not r.path.startswith(province)]
+    office = data.judicial_office
+    outside = [
+        r.name for r in data.approved_regions if not r.same_place(office, Region.Level.PROVINCE)
+    ]
     if outside:
         errors["approved_regions"] = _(
             "The execution area must lie in the judicial office's province; outside it: %(names)s."

@@ -30,17 +30,11 @@ from partners.models import (
     Referral,
     ReferralStep,
 )
-from portal.models import Region, StaffRole, User
+from portal.models import StaffRole, User
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
 
 COORDINATOR = StaffRole.Role.COORDINATOR
-
-
-def ancestor_paths(region: Region) -> list[str]:
-    """The paths of a region and every region above it (treebeard: prefixes of its path)."""
-    step = Region.steplen
-    return [region.path[: i * step] for i in range(1, len(region.path) // step + 1)]
 
 
 # --- organisations -----------------------------------------------------------------------
@@ -91,7 +85,7 @@ def verifiers_of(organisation: Organisation) -> list[int]:
     """The coordinators whose region covers the organisation's."""
     return list(
         StaffRole.objects.filter(
-            role=COORDINATOR, region__path__in=ancestor_paths(organisation.region)
+            role=COORDINATOR, region__path__in=organisation.region.ancestor_paths()
         )
         .values_list("user_id", flat=True)
         .distinct()
@@ -302,7 +296,7 @@ def group_side_recipients(referral: Referral) -> list[int]:
         group_id=referral.group_id, role=Membership.Role.LEAD, left_at__isnull=True
     ).values_list("user_id", flat=True)
     coordinators = StaffRole.objects.filter(
-        role=COORDINATOR, region__path__in=ancestor_paths(office)
+        role=COORDINATOR, region__path__in=office.ancestor_paths()
     ).values_list("user_id", flat=True)
     return sorted(set(lead) | set(coordinators))
 

@@ -13,21 +13,16 @@ from portal.models import Region, StaffRole, User
 from portal.selectors import role_region_paths
 
 PUBLIC = "public"
-STEP = Region.steplen
-
-
-def _prefixes(path: str) -> list[str]:
-    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
 
 
 def staff_tokens(paths) -> list[str]:
     """A document a coordinator of any of these regions (or above them) may see."""
-    return sorted({f"c{p}".lower() for path in paths for p in _prefixes(path)})
+    return sorted({f"c{p}".lower() for p in Region.paths_above_all(paths)})
 
 
 def serving_tokens(paths) -> list[str]:
     """A document a volunteer serving any of these regions (or above them) may see."""
-    return sorted({f"v{p}".lower() for path in paths for p in _prefixes(path)})
+    return sorted({f"v{p}".lower() for p in Region.paths_above_all(paths)})
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,10 @@ class Regions:
         self.codes = dict(Region.objects.values_list("path", "code"))
 
     def city_code(self, path: str) -> str:
-        return self.codes.get(path[: 2 * access.STEP], "") if path else ""
+        """The code of the city the path lies in (a province-wide document: the province's)."""
+        if not path:
+            return ""
+        return self.codes.get(Region.path_at_level(path, Region.Level.CITY) or path, "")
 
 
 def _end_of(day) -> datetime:

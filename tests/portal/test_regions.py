@@ -55,3 +55,50 @@ def test_region_levels_follow_the_tree(regions):
         Region.Level.COUNTY,
         Region.Level.JUDICIAL_OFFICE,
     ]
+
+
+def test_a_region_knows_the_regions_above_it(regions):
+    office = regions["440106005"]  # 石牌街司法所
+    above = Region.objects.filter(path__in=office.ancestor_paths()).order_by("path")
+    assert [r.code for r in above] == ["440000", "440100", "440106", "440106005"]
+    assert Region.paths_above_all([office.path, regions["510107"].path]) == {
+        r.path for r in regions.values() if r.code in {"440000", "440100", "440106", "440106005",
+                                                        "510000", "510100", "510107"}
+    }  # fmt: skip
+
+
+def test_the_county_city_and_province_a_region_lies_in(regions):
+    office, county, city = regions["440106005"], regions["440106"], regions["440100"]
+    assert (office.county_path, office.city_path) == (county.path, city.path)
+    assert office.province_path == regions["440000"].path
+    assert county.county_path == county.path
+    assert city.county_path is None  # a city lies in no county
+
+
+def test_same_county_same_city_as_one_place(regions):
+    shipai, tianhe_other = regions["440106005"], regions["440106006"]
+    yuexiu = regions["440104003"]
+    chengdu = regions["510107001"]
+    assert shipai.same_place(tianhe_other, Region.Level.COUNTY)
+    assert not shipai.same_place(yuexiu, Region.Level.COUNTY)
+    assert shipai.same_place(yuexiu, Region.Level.CITY)
+    assert not shipai.same_place(chengdu, Region.Level.PROVINCE)
+    assert not regions["440100"].same_place(regions["440106"], Region.Level.COUNTY)
+    levels = [Region.shared_level(shipai.path, other.path) for other in
+              (shipai, tianhe_other, yuexiu, chengdu)]  # fmt: skip
+    assert levels == [
+        Region.Level.JUDICIAL_OFFICE,
+        Region.Level.COUNTY,
+        Region.Level.CITY,
+        0,
+    ]
+
+
+def test_the_smallest_region_holding_several_places(regions):
+    def common(*codes):
+        return Region.common_path(regions[c].path for c in codes)
+
+    assert common("440106005", "440106006") == regions["440106"].path
+    assert common("440106005", "440104003") == regions["440100"].path
+    assert common("440106005") == regions["440106005"].path
+    assert common("440106005", "510107001") == ""
