@@ -1,13 +1,11 @@
 from django import forms
 from django.db.models import Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership, Need
 from groups.services import GroupData
+from portal import week
 from portal.models import Industry, OffenceCategory, Region, User
-from volunteers.forms import AVAILABILITY_CHOICES, availability_bits, availability_choices
-from volunteers.models import Language
 
 
 class DateInput(forms.DateInput):
@@ -17,7 +15,7 @@ class DateInput(forms.DateInput):
 def execution_area_choices(regions):
     """Cities and counties of the provinces the given regions lie in."""
     provinces = (
-        regions.annotate(province=Substr("path", 1, Region.steplen))
+        regions.annotate(province=Region.path_at_level_sql(Region.Level.PROVINCE))
         .values_list("province", flat=True)
         .distinct()
     )
@@ -73,16 +71,20 @@ class GroupForm(forms.Form):
             "The regions the person may live and work in; within the judicial office's province."
         ),
     )
-    # What matching compares with people (groups.matching): languages and meeting times.
+    # What matching compares with people (matching/): languages and meeting times.
     languages = forms.ModelMultipleChoiceField(
-        queryset=Language.objects.filter(is_active=True),
+        # The managed list the group's own field points at (volunteers keep it; groups sit below
+        # volunteers and do not import them).
+        queryset=CorrectionGroup._meta.get_field("languages").related_model.objects.filter(
+            is_active=True
+        ),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
         label=_("Languages and dialects the person works in"),
     )
     slots = forms.MultipleChoiceField(
         label=_("When the group meets"),
-        choices=AVAILABILITY_CHOICES,
+        choices=week.WEEK_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
         help_text=_("Leave empty for any time."),
@@ -101,13 +103,15 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["judicial_office"].queryset = regions.filter(depth=4).order_by("path")
+        self.fields["judicial_office"].queryset = regions.filter(
+            depth=Region.Level.JUDICIAL_OFFICE
+        ).order_by("path")
         # The execution area may reach beyond the coordinator's own region but not beyond its
         # province (the service checks that too); cities and counties are fine-grained enough.
         self.fields["approved_regions"].queryset = execution_area_choices(regions)
         # Counties indented under their city, so the flat list reads as a tree.
         self.fields["approved_regions"].label_from_instance = lambda r: (
-            "\u3000" * (r.depth - 2) + r.name
+            "\u3000" * (r.level - Region.Level.CITY) + r.name
         )
         self.needs = list(Need.objects.filter(is_active=True))
         for need in self.needs:
@@ -171,7 +175,7 @@ class GroupForm(forms.Form):
             approved_regions=list(c["approved_regions"]),
             case_notes=c["case_notes"],
             languages=list(c["languages"]),
-            slots=availability_bits(c["slots"]),
+            slots=week.week_bits(c["slots"]),
         )
 
     @classmethod
@@ -194,7 +198,7 @@ class GroupForm(forms.Form):
         initial["forbidden_industries"] = list(group.forbidden_industries.all())
         initial["approved_regions"] = list(group.approved_regions.all())
         initial["languages"] = list(group.languages.all())
-        initial["slots"] = availability_choices(group.slots)
+        initial["slots"] = week.week_choices(group.slots)
         for code, priority in group.group_needs.values_list("need__code", "priority"):
             initial[f"need_{code}"] = priority
         return initial

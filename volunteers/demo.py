@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from groups.models import Membership
 from portal import services as portal_services
+from portal import week
 from portal.models import AccountKind, Region, User
 from volunteers import identity
 from volunteers.models import Language, ServiceRecord, Skill, VolunteerProfile
 from volunteers.reference import PLEDGE_VERSION
 
-ALL_DAYS_EVENINGS = sum(1 << (d * 3 + 2) for d in range(7))
-WEEKENDS = sum(1 << (d * 3 + s) for d in (5, 6) for s in range(3))
+ALL_DAYS_EVENINGS = sum(1 << week.bit(d, 2) for d in range(7))
+WEEKENDS = sum(1 << week.bit(d, p) for d in (5, 6) for p in range(3))
 
 # (e-mail, display name, real name, gender, region, skills, languages, status)
 PEOPLE = (

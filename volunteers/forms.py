@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, Membership
+from portal import week
 from portal.models import Region
 from volunteers import identity
-from volunteers.models import DAYS, SLOTS, Activity, Language, Skill, VolunteerProfile
+from volunteers.models import Activity, Language, Skill, VolunteerProfile
 from volunteers.services.activities import ActivityData
 from volunteers.services.profiles import ProfileData
 from volunteers.services.vetting import Decision
@@ -31,21 +32,6 @@ class BaseForm(forms.Form):
 def served_region_choices():
     """Counties and judicial offices, which is where volunteers serve."""
     return Region.objects.filter(depth__gte=Region.Level.COUNTY).order_by("path")
-
-
-AVAILABILITY_CHOICES = [
-    (str(d * 3 + s), f"{day} {slot}") for d, day in enumerate(DAYS) for s, slot in enumerate(SLOTS)
-]
-
-
-def availability_bits(choices) -> int:
-    """The ticked AVAILABILITY_CHOICES as the 21-bit week stored on profiles and groups."""
-    return sum(1 << int(choice) for choice in choices)
-
-
-def availability_choices(bits: int) -> list[str]:
-    """The 21-bit week as the AVAILABILITY_CHOICES to tick."""
-    return [str(i) for i in range(21) if bits >> i & 1]
 
 
 class ProfileForm(BaseForm):
@@ -88,7 +74,7 @@ class ProfileForm(BaseForm):
     )
     availability = forms.MultipleChoiceField(
         label=_("Weekly availability"),
-        choices=AVAILABILITY_CHOICES,
+        choices=week.WEEK_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -138,7 +124,7 @@ class ProfileForm(BaseForm):
             "skills": list(profile.skills.all()),
             "languages": list(profile.languages.all()),
             "regions": list(profile.regions.all()),
-            "availability": availability_choices(profile.availability),
+            "availability": week.week_choices(profile.availability),
             "max_groups": profile.max_groups,
             "bio": profile.bio,
             "qualification": profile.qualification,
@@ -152,14 +138,11 @@ class ProfileForm(BaseForm):
 
     def availability_grid(self):
         """Rows of (day, [(checkbox, slot)]) for the 7 × 3 table."""
-        boxes = list(self["availability"])
-        return [
-            (day, [(boxes[d * 3 + s], SLOTS[s]) for s in range(3)]) for d, day in enumerate(DAYS)
-        ]
+        return week.week_rows(self["availability"])
 
     def to_data(self) -> ProfileData:
         data = self.cleaned_data
-        bits = availability_bits(data.get("availability", []))
+        bits = week.week_bits(data.get("availability", []))
         return ProfileData(
             real_name=data.get("real_name", self.profile.real_name),
             gender=data.get("gender", self.profile.gender),

@@ -12,18 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import week
 from portal.models import Term
-
-DAYS = (
-    _("Monday"),
-    _("Tuesday"),
-    _("Wednesday"),
-    _("Thursday"),
-    _("Friday"),
-    _("Saturday"),
-    _("Sunday"),
-)
-SLOTS = (_("Morning"), _("Afternoon"), _("Evening"))
 
 
 class Skill(Term):
@@ -167,10 +157,8 @@ class VolunteerProfile(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.NEEDS_CHANGES)
 
     def availability_slots(self) -> list[tuple[str, list[bool]]]:
-        return [
-            (day, [bool(self.availability >> (d * 3 + s) & 1) for s in range(3)])
-            for d, day in enumerate(DAYS)
-        ]
+        rows = week.week_rows(bool(self.availability >> i & 1) for i in range(week.BITS))
+        return [(day, [on for on, _part in cells]) for day, cells in rows]
 
 
 class Activity(models.Model):
