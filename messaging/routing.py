@@ -1,4 +1,5 @@
-"""WebSocket routes of messaging (/ws/chat/<conversation_id>/), added to portal/routing.py."""
+"""WebSocket routes of messaging (/ws/chat/<conversation_id>/), gathered by portal.asgi through
+portal.registry."""
 
 from django.urls import path
 

@@ -12,7 +12,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from portal.routing import websocket_urlpatterns  # noqa: E402
+from portal.registry import app_modules  # noqa: E402
+
+# Each app's routing.py (the notifications socket of portal, the chat socket of messaging ...).
+websocket_urlpatterns = [
+    route for module in app_modules("routing") for route in module.websocket_urlpatterns
+]
 
 application = ProtocolTypeRouter(
     {

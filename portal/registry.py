@@ -6,6 +6,7 @@ An app contributes by having a module of a known name (DESIGN.md layout):
   demo.py      seed(*, stdout)                            `manage.py seed_demo`
   scale.py     add_arguments(parser); run(options, *, rng, bar)   `manage.py seed_scale`
   schedule.py  BEAT_SCHEDULE = {...}                      Celery beat (portal.celery)
+  routing.py   websocket_urlpatterns = [...]            the WebSocket routes (portal.asgi)
 """
 
 import importlib
