@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from messaging import online, ratelimit, selectors, services
+from messaging import online, selectors, services
 from messaging.broadcast import room_group
 from messaging.presentation import message_dict
 from portal.consumers import CLOSE_FORBIDDEN, PortalConsumer
@@ -127,13 +127,8 @@ class ChatConsumer(PortalConsumer):
             return
         if client_id is not None and not (isinstance(client_id, str) and len(client_id) <= 64):
             client_id = None
-        if not await database_sync_to_async(ratelimit.allow_send)(self.user.pk):
-            await self.send_error(
-                "rate_limited",
-                _("You are sending messages too fast; wait a few seconds and try again."),
-            )
-            return
-        # The sender is the socket's user, whatever the frame says.
+        # The sender is the socket's user, whatever the frame says; the service counts the send
+        # against their allowance (a refusal comes back as a "rate_limited" error frame).
         message = await self._call(
             services.message_send,
             conversation_id=self.conversation_id,

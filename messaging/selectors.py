@@ -2,14 +2,23 @@
 the group's active memberships; anyone else gets None here and 404 (or 4403) from the caller."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
-from messaging.models import Conversation, Message, MessageReport, Notification, ReadPosition
+from messaging.models import (
+    Conversation,
+    Message,
+    MessageReport,
+    Notification,
+    NotificationSetting,
+    ReadPosition,
+)
 from portal.models import User
 
 # Whom a learner may write to directly (issue 8): the people running their casework.
@@ -285,4 +294,43 @@ def groups_for_chat(user: User) -> QuerySet[Membership]:
         Membership.objects.filter(user=user, left_at__isnull=True)
         .select_related("group")
         .order_by("-joined_at")
+    )
+
+
+def member_group_or_404(user: User, code: str) -> CorrectionGroup:
+    """A group the user is an active member of, by code; 404 for everyone else."""
+    membership = groups_for_chat(user).filter(group__code=code).first()
+    if membership is None:
+        raise Http404
+    return membership.group
+
+
+def fellow_member(group: CorrectionGroup, user_id: int) -> User | None:
+    """An active member of the group (to open a direct thread with), or None."""
+    membership = (
+        Membership.objects.filter(group=group, user_id=user_id, left_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def users_due_a_digest() -> list[int]:
+    """Users with an unread, un-mailed notification older than their chosen delay."""
+    now = timezone.now()
+    default = NotificationSetting._meta.get_field("digest_delay").default
+    due = Q()
+    for delay in NotificationSetting.Delay.values:
+        if delay == 0:
+            continue
+        chosen = Q(user__notification_setting__digest_delay=delay)
+        if delay == default:
+            chosen |= Q(user__notification_setting__isnull=True)
+        due |= chosen & Q(created_at__lte=now - timedelta(minutes=delay))
+    return sorted(
+        set(
+            Notification.objects.filter(due, read_at__isnull=True, emailed_at__isnull=True)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
     )

@@ -25,7 +25,7 @@ def digest_send(self, user_id: int) -> int:
 @shared_task
 def digests_sweep() -> int:
     """Find everyone with unread notifications older than their delay; one digest each."""
-    from messaging.services.away import users_due_a_digest
+    from messaging.selectors import users_due_a_digest
 
     users = users_due_a_digest()
     for user_id in users:

@@ -13,8 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups.models import CorrectionGroup, Membership
-from messaging import forms, ratelimit, selectors, services
+from messaging import forms, selectors, services
 from messaging.models import Message
 from messaging.presentation import message_dict
 from portal.forms import error_messages
@@ -24,17 +23,6 @@ PAGE_SIZE = 25
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _member_group(user, code) -> CorrectionGroup:
-    membership = (
-        Membership.objects.filter(group__code=code, user=user, left_at__isnull=True)
-        .select_related("group")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    return membership.group
 
 
 @login_required
@@ -58,7 +46,7 @@ def inbox(request):
 @login_required
 @require_GET
 def group_room(request, code):
-    group = _member_group(request.user, code)
+    group = selectors.member_group_or_404(request.user, code)
     room = services.room_ensure(group=group)
     return redirect("messaging:conversation", conversation_id=room.pk)
 
@@ -66,21 +54,13 @@ def group_room(request, code):
 @login_required
 @require_POST
 def direct(request, code):
-    group = _member_group(request.user, code)
+    group = selectors.member_group_or_404(request.user, code)
     form = forms.DirectForm(request.POST)
-    other = None
-    if form.is_valid():
-        other = (
-            Membership.objects.filter(
-                group=group, user_id=form.cleaned_data["user"], left_at__isnull=True
-            )
-            .select_related("user")
-            .first()
-        )
+    other = selectors.fellow_member(group, form.cleaned_data["user"]) if form.is_valid() else None
     if other is None:
         raise Http404
     try:
-        conversation = services.direct_open(group=group, user=request.user, other=other.user)
+        conversation = services.direct_open(group=group, user=request.user, other=other)
     except ValidationError as error:
         for text in error_messages(error):
             messages.error(request, text)
@@ -166,8 +146,6 @@ def send(request, conversation_id):
     message = None
     if not form.is_valid():
         errors = [e for field in form.errors.values() for e in field]
-    elif not ratelimit.allow_send(request.user.pk):
-        errors = [_("You are sending messages too fast; wait a few seconds and try again.")]
     else:
         try:
             message = services.message_send(

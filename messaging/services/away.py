@@ -1,15 +1,12 @@
 """Nudges for people who are away: one "new messages" notification per conversation until they
-read it (not one per message), and the list of who is due an e-mail digest."""
-
-from datetime import timedelta
+read it (not one per message). Who is due an e-mail digest is a read (messaging.selectors)."""
 
 from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
-from messaging.models import Message, Notification, NotificationSetting
+from messaging.models import Message, Notification
 from messaging.online import online_users
 from messaging.services.notifications import conversation_title, conversation_url, notify
 
@@ -47,24 +44,3 @@ def away_notify(*, message_id: int) -> int:
             url=url,
         )
     return len(recipients)
-
-
-def users_due_a_digest() -> list[int]:
-    """Users with an unread, un-mailed notification older than their chosen delay."""
-    now = timezone.now()
-    default = NotificationSetting._meta.get_field("digest_delay").default
-    due = Q()
-    for delay in NotificationSetting.Delay.values:
-        if delay == 0:
-            continue
-        chosen = Q(user__notification_setting__digest_delay=delay)
-        if delay == default:
-            chosen |= Q(user__notification_setting__isnull=True)
-        due |= chosen & Q(created_at__lte=now - timedelta(minutes=delay))
-    return sorted(
-        set(
-            Notification.objects.filter(due, read_at__isnull=True, emailed_at__isnull=True)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
-from messaging import broadcast
+from messaging import broadcast, ratelimit
 from messaging.models import Conversation, Message, ReadPosition
 from messaging.presentation import message_dict
 from messaging.selectors import ChatAccess, chat_access, direct_allowed
@@ -117,7 +117,13 @@ def message_send(
     attachment=None,
 ) -> Message:
     """Store a message, then (on commit) broadcast it to the conversation and tell the people
-    it mentions; people away get a notification from a task."""
+    it mentions; people away get a notification from a task. Counted against the sender's send
+    allowance first (messaging.ratelimit), whichever way the message comes in."""
+    if not ratelimit.allow_send(sender.pk):
+        raise ValidationError(
+            _("You are sending messages too fast; wait a few seconds and try again."),
+            code="rate_limited",
+        )
     attachment_type = _check_attachment(attachment) if attachment else ""
     body = _check_body(body, required=not attachment)
     access = _locked_access(sender, conversation_id)

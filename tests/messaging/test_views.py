@@ -8,11 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging import services, tasks
+from messaging import ratelimit, services, tasks
 from messaging.models import Message, MessageReport, Notification, NotificationSetting
 from messaging.views import PAGE_SIZE
 from portal.models import AuditEvent
@@ -118,6 +119,32 @@ def test_a_bad_attachment_is_refused_and_nothing_is_stored(
     assert response.status_code == 400
     assert error in " ".join(response.json()["errors"])
     assert Message.objects.count() == 0
+
+
+def test_the_form_path_is_rate_limited_like_the_socket(world, client_for):
+    client = client_for(world.volunteer)
+    statuses = [
+        client.post(
+            reverse("messaging:send", args=[world.room.pk]),
+            {"body": f"刷屏{n}"},
+            HTTP_ACCEPT="application/json",
+        )
+        for n in range(ratelimit.SEND_LIMIT + 3)
+    ]
+    refused = [r for r in statuses if r.status_code == 400]
+    assert len(refused) >= 3
+    assert "发送过于频繁" in refused[-1].json()["errors"][0]
+    assert Message.objects.filter(sender=world.volunteer).count() <= ratelimit.SEND_LIMIT
+    # The allowance is the sender's own: others in the room still get through.
+    assert say(world, world.lead, "收到") is not None
+
+
+def test_the_send_service_itself_keeps_the_allowance(world):
+    for n in range(ratelimit.SEND_LIMIT):
+        say(world, world.volunteer, f"消息{n}")
+    with pytest.raises(ValidationError) as refused:
+        say(world, world.volunteer, "再来一条")
+    assert refused.value.code == "rate_limited"
 
 
 def test_an_outsider_cannot_post_into_the_room(world, client_for):
