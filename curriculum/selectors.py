@@ -3,7 +3,7 @@ and completions are seen by the group's lead, the coordinators of its region and
 their own group; anyone else gets 404."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -21,13 +21,13 @@ from curriculum.models import (
     LessonStart,
     MonthlyThemePage,
 )
-from curriculum.services.sessions import groups_schedulable_by
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
 
 LEARNING_ROLES = (Membership.Role.LEARNER, Membership.Role.LEAD)
+SCHEDULING_ROLES = (StaffRole.Role.EDUCATION_OFFICER, StaffRole.Role.COORDINATOR)
 
 
 def live_lessons() -> QuerySet[LessonPage]:
@@ -176,6 +176,30 @@ def group_learning_data(group: CorrectionGroup) -> dict:
         "hours": hours,
         "required_hours": conf.required_minutes() / 60,
     }
+
+
+def groups_schedulable_by(user: User) -> QuerySet[CorrectionGroup]:
+    """Groups whose sessions the user may schedule: those they lead, and every group in the
+    regions where they are an education officer or coordinator."""
+    if not user.is_authenticated:
+        return CorrectionGroup.objects.none()
+    if user.is_superuser:
+        return CorrectionGroup.objects.all()
+    regions = Region.objects.none()
+    for role in SCHEDULING_ROLES:
+        regions = regions | regions_covered_by(user, role=role)
+    led = Membership.objects.filter(user=user, role=Membership.Role.LEAD, left_at__isnull=True)
+    return CorrectionGroup.objects.filter(
+        Q(judicial_office__in=regions.values("pk")) | Q(pk__in=led.values("group_id"))
+    )
+
+
+def sessions_to_remind(*, now: datetime | None = None) -> QuerySet[LessonSession]:
+    """Sessions starting within the next day whose leads have not been reminded."""
+    now = now or timezone.now()
+    return LessonSession.objects.filter(
+        starts_at__gt=now, starts_at__lte=now + timedelta(days=1), reminded_at__isnull=True
+    )
 
 
 def sessions_visible_to(user: User) -> QuerySet[LessonSession]:

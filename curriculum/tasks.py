@@ -23,7 +23,8 @@ def assign_by_rule() -> int:
 @shared_task(**RETRY)
 def remind_sessions() -> int:
     """Remind leads of the sessions starting within a day; each session once."""
-    from curriculum.services.sessions import session_remind, sessions_to_remind
+    from curriculum.selectors import sessions_to_remind
+    from curriculum.services.sessions import session_remind
 
     return sum(
         session_remind(session_id=pk) for pk in sessions_to_remind().values_list("pk", flat=True)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from curriculum import forms, report, selectors, services
 from curriculum.filters import LessonFilter
 from curriculum.models import LessonPage
-from curriculum.services.sessions import groups_schedulable_by
 from portal.forms import apply_errors, error_messages
 
 PAGE_SIZE = 25
@@ -111,7 +110,7 @@ def session_list(request):
         .order_by("-starts_at", "-pk")
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_schedule = groups_schedulable_by(request.user).exists()
+    can_schedule = selectors.groups_schedulable_by(request.user).exists()
     return render(
         request, "curriculum/session_list.html", {"page": page, "can_schedule": can_schedule}
     )
@@ -120,7 +119,7 @@ def session_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request):
-    groups = groups_schedulable_by(request.user).filter(status="active")
+    groups = selectors.groups_schedulable_by(request.user).filter(status="active")
     if not groups.exists():
         raise Http404
     form = forms.SessionForm(request.POST or None, groups=groups)
@@ -167,10 +166,6 @@ def hours_report(request):
     regions = selectors.report_regions(request.user)
     if not request.user.is_superuser and not regions.exists():
         raise Http404
-    if request.user.is_superuser:
-        from portal.models import Region
-
-        regions = Region.objects.order_by("path")
     today = timezone.localdate()
     data = request.GET.copy()
     data.setdefault("month", f"{today:%Y-%m}")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from groups.models import Membership
 from portal.models import Region, StaffRole, User
-from portal.selectors import regions_covered_by
+from portal.selectors import regions_covered_by, user_covers_region
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
 from volunteers.stars import star_progress
 
@@ -192,4 +192,73 @@ def my_signups(profile: VolunteerProfile) -> QuerySet[SignUp]:
         profile.signups.exclude(status=SignUp.Status.CANCELLED)
         .select_related("activity__region")
         .order_by("activity__starts_at")
+    )
+
+
+# --- who decides and who is told (read by the services before they write) ----------------------
+
+
+def coordinators_of(profile: VolunteerProfile) -> list[int]:
+    """Users holding a coordinator role over a region the profile serves (or above it)."""
+    paths = list(profile.regions.values_list("path", flat=True))
+    if not paths:
+        return []
+    return list(
+        StaffRole.objects.filter(role=COORDINATOR, region__path__in=Region.paths_above_all(paths))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def vetting_region(profile: VolunteerProfile, user: User) -> Region | None:
+    """The first region the profile serves that the user coordinates, or None."""
+    covered = regions_covered_by(user, role=COORDINATOR)
+    return profile.regions.filter(pk__in=covered.values("pk")).order_by("path").first()
+
+
+def leads_a_group(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, role=Membership.Role.LEAD, left_at__isnull=True
+        ).exists()
+    )
+
+
+def confirmers_of(record: ServiceRecord) -> list[int]:
+    """Who confirms: the group's lead, or the activity's publisher."""
+    if record.group_id:
+        return list(
+            Membership.objects.filter(
+                group_id=record.group_id, role=Membership.Role.LEAD, left_at__isnull=True
+            ).values_list("user_id", flat=True)
+        )
+    return [record.activity.created_by_id] if record.activity_id else []
+
+
+def may_decide(user: User, record: ServiceRecord) -> bool:
+    """The group's lead or a coordinator of the record's region, never the person themselves."""
+    if not user.is_authenticated or user.pk == record.profile.user_id:
+        return False
+    if (
+        record.group_id
+        and Membership.objects.filter(
+            group_id=record.group_id, user=user, role=Membership.Role.LEAD, left_at__isnull=True
+        ).exists()
+    ):
+        return True
+    return user.is_superuser or user_covers_region(user, record.region, role=COORDINATOR)
+
+
+def overlapping_signups(profile: VolunteerProfile, activity: Activity) -> QuerySet[SignUp]:
+    """The person's other live sign-ups whose times overlap this activity's."""
+    return (
+        SignUp.objects.filter(
+            profile=profile,
+            activity__starts_at__lt=activity.ends_at,
+            activity__ends_at__gt=activity.starts_at,
+        )
+        .exclude(activity=activity)
+        .exclude(status=SignUp.Status.CANCELLED)
+        .select_related("activity")
     )

@@ -201,14 +201,9 @@ def hours_review(request):
     records = selectors.records_decidable_by(request.user)
     is_coordinator = selectors.is_coordinator(request.user)
     pending = records.filter(status=ServiceRecord.Status.PENDING).order_by("date", "id")
-    if not is_coordinator and not pending.exists():
-        # Leads without anything to confirm still get the page; others get 404.
-        from groups.models import Membership
-
-        if not Membership.objects.filter(
-            user=request.user, role=Membership.Role.LEAD, left_at__isnull=True
-        ).exists():
-            raise Http404
+    # Leads without anything to confirm still get the page; others get 404.
+    if not is_coordinator and not pending.exists() and not selectors.leads_a_group(request.user):
+        raise Http404
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "is_coordinator": is_coordinator}
     if is_coordinator:

@@ -2,48 +2,24 @@
 attendance is then recorded (present / absent / excused, minutes)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curriculum.models import Attendance, DeliveryMode, LessonPage, LessonSession
+from curriculum.selectors import groups_schedulable_by
 from curriculum.services.hours import hours_recompute_groups, month_of
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
-from portal.models import Region, StaffRole, User
-from portal.selectors import regions_covered_by
-
-SCHEDULING_ROLES = (StaffRole.Role.EDUCATION_OFFICER, StaffRole.Role.COORDINATOR)
-
-
-def groups_schedulable_by(user: User):
-    """Groups whose sessions the user may schedule: those they lead, and every group in the
-    regions where they are an education officer or coordinator."""
-    if not user.is_authenticated:
-        return CorrectionGroup.objects.none()
-    if user.is_superuser:
-        return CorrectionGroup.objects.all()
-    regions = Region.objects.none()
-    for role in SCHEDULING_ROLES:
-        regions = regions | regions_covered_by(user, role=role)
-    led = Membership.objects.filter(user=user, role=Membership.Role.LEAD, left_at__isnull=True)
-    return CorrectionGroup.objects.filter(
-        Q(judicial_office__in=regions.values("pk")) | Q(pk__in=led.values("group_id"))
-    )
+from portal.models import Region, User
 
 
 def _common_region(groups: list[CorrectionGroup]) -> Region:
-    """The smallest region holding every group's judicial office (treebeard paths)."""
-    paths = [g.judicial_office.path for g in groups]
-    prefix = paths[0]
-    for path in paths[1:]:
-        while not path.startswith(prefix):
-            prefix = prefix[: -Region.steplen]
-    return Region.objects.get(path=prefix)
+    """The smallest region holding every group's judicial office."""
+    return Region.objects.get(path=Region.common_path(g.judicial_office.path for g in groups))
 
 
 @dataclass(frozen=True)
@@ -160,14 +136,6 @@ def attendance_record(
         data={"groups": len(changed)},
     )
     return changed
-
-
-def sessions_to_remind(*, now: datetime | None = None):
-    """Sessions starting within the next day whose leads have not been reminded."""
-    now = now or timezone.now()
-    return LessonSession.objects.filter(
-        starts_at__gt=now, starts_at__lte=now + timedelta(days=1), reminded_at__isnull=True
-    )
 
 
 @transaction.atomic

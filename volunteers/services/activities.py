@@ -17,6 +17,7 @@ from portal import services as portal_services
 from portal.models import Region, StaffRole, User
 from portal.selectors import user_covers_region
 from volunteers.models import Activity, ServiceRecord, SignUp, Skill, VolunteerProfile
+from volunteers.selectors import overlapping_signups
 
 
 @dataclass
@@ -64,20 +65,6 @@ def activity_create(*, data: ActivityData, created_by: User) -> Activity:
     )
     changes.announce(activity, what={"created"})
     return activity
-
-
-def overlapping_signups(profile: VolunteerProfile, activity: Activity):
-    """The person's other live sign-ups whose times overlap this activity's."""
-    return (
-        SignUp.objects.filter(
-            profile=profile,
-            activity__starts_at__lt=activity.ends_at,
-            activity__ends_at__gt=activity.starts_at,
-        )
-        .exclude(activity=activity)
-        .exclude(status=SignUp.Status.CANCELLED)
-        .select_related("activity")
-    )
 
 
 @transaction.atomic

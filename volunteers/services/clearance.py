@@ -10,7 +10,7 @@ from portal import changes
 from portal import services as portal_services
 from portal.models import User
 from volunteers.models import VolunteerProfile
-from volunteers.services.vetting import vetting_region
+from volunteers.selectors import vetting_region
 
 
 @transaction.atomic

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
-from portal.models import StaffRole, User
-from portal.selectors import user_covers_region
+from portal.models import User
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
+from volunteers.selectors import confirmers_of, may_decide
 
 MIN_HOURS, MAX_HOURS, STEP = Decimal("0.5"), Decimal("12"), Decimal("0.5")
 # A person cannot serve more than this in one day, across all records.
@@ -103,32 +103,6 @@ def service_record_log(
             url=reverse("volunteers:hours_review"),
         )
     return record
-
-
-def confirmers_of(record: ServiceRecord) -> list[int]:
-    """Who confirms: the group's lead, or the activity's publisher."""
-    if record.group_id:
-        return list(
-            Membership.objects.filter(
-                group_id=record.group_id, role=Membership.Role.LEAD, left_at__isnull=True
-            ).values_list("user_id", flat=True)
-        )
-    return [record.activity.created_by_id] if record.activity_id else []
-
-
-def may_decide(user: User, record: ServiceRecord) -> bool:
-    if not user.is_authenticated or user.pk == record.profile.user_id:
-        return False
-    if (
-        record.group_id
-        and Membership.objects.filter(
-            group_id=record.group_id, user=user, role=Membership.Role.LEAD, left_at__isnull=True
-        ).exists()
-    ):
-        return True
-    return user.is_superuser or user_covers_region(
-        user, record.region, role=StaffRole.Role.COORDINATOR
-    )
 
 
 @transaction.atomic

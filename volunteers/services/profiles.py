@@ -143,8 +143,8 @@ def missing_for_submission(profile: VolunteerProfile) -> dict[str, str]:
 @transaction.atomic
 def profile_submit(*, profile: VolunteerProfile, by: User) -> VolunteerProfile:
     """Send a complete profile to the coordinators of the regions it serves."""
+    from volunteers.selectors import coordinators_of
     from volunteers.services.notices import tell
-    from volunteers.services.vetting import coordinators_of
 
     if not profile.editable:
         raise ValidationError(_("This profile is not a draft."))

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from portal import changes
 from portal import services as portal_services
-from portal.models import Region, StaffRole, User
-from portal.selectors import regions_covered_by
+from portal.models import User
 from volunteers.models import VolunteerProfile
+from volunteers.selectors import vetting_region
 
 Status = VolunteerProfile.Status
 
@@ -37,25 +37,6 @@ MESSAGES = {
     Status.REJECTED: gettext_lazy("Your volunteer profile was not approved."),
     Status.SUSPENDED: gettext_lazy("Your volunteer profile is suspended."),
 }
-
-
-def coordinators_of(profile: VolunteerProfile) -> list[int]:
-    """Users holding a coordinator role over a region the profile serves (or above it)."""
-    paths = list(profile.regions.values_list("path", flat=True))
-    if not paths:
-        return []
-    ancestors = {p[:i] for p in paths for i in range(Region.steplen, len(p) + 1, Region.steplen)}
-    return list(
-        StaffRole.objects.filter(role=StaffRole.Role.COORDINATOR, region__path__in=ancestors)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-
-
-def vetting_region(profile: VolunteerProfile, user: User) -> Region | None:
-    """The first region the profile serves that the user coordinates, or None."""
-    covered = regions_covered_by(user, role=StaffRole.Role.COORDINATOR)
-    return profile.regions.filter(pk__in=covered.values("pk")).order_by("path").first()
 
 
 @transaction.atomic
