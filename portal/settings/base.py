@@ -21,11 +21,29 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
+_FLAG_WORDS = dict.fromkeys(("1", "true", "yes", "on"), True) | dict.fromkeys(
+    ("0", "false", "no", "off"), False
+)
+
+
+def env_flag(name: str, *, default: bool) -> bool:
+    """A yes/no variable. Anything but the words above stops the start (environ's env.bool reads
+    DEBUG=ture or SECURE_SSL_REDIRECT=flase as off, silently); unset or empty is the default."""
+    raw = env.str(name, default="").strip()
+    if not raw:
+        return default
+    if raw.lower() not in _FLAG_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is neither on nor off; write one of {', '.join(_FLAG_WORDS)}."
+        )
+    return _FLAG_WORDS[raw.lower()]
+
+
 # ---------------------------------------------------------------------------
 # Core and production guard
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 # ---------------------------------------------------------------------------
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_flag("DEBUG", default=False)
 
 _missing = [name for name in REQUIRED_IN_PRODUCTION if not env.str(name, default="")]
 if _missing and not DEBUG:
@@ -281,7 +299,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Security: https://docs.djangoproject.com/en/5.2/ref/checks/#security
 # ---------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000

@@ -59,3 +59,21 @@ def test_celery_takes_json_only_and_bounds_every_task():
     assert app.conf.task_serializer == "json"
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+
+
+@pytest.mark.parametrize(
+    ("name", "typo"), [("DEBUG", "ture"), ("DEBUG", "of"), ("SECURE_SSL_REDIRECT", "flase")]
+)
+def test_a_mistyped_on_off_variable_stops_the_start_instead_of_reading_as_off(name, typo):
+    result = manage("check", **{**PRODUCTION, name: typo})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name}={typo!r}" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "on"), [("1", True), ("Yes", True), ("off", False), ("", False)])
+def test_on_off_variables_take_the_usual_words_and_empty_means_the_default(monkeypatch, value, on):
+    from portal.settings.base import env_flag
+
+    monkeypatch.setenv("PORTAL_TEST_FLAG", value)
+    assert env_flag("PORTAL_TEST_FLAG", default=False) is on
