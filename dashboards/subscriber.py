@@ -10,6 +10,7 @@ PROFILE = "volunteers.VolunteerProfile"
 ACTIVITY = "volunteers.Activity"
 ORGANISATION = "partners.Organisation"
 SUBSCRIBED = (GROUP, PROFILE, ACTIVITY, ORGANISATION)
+DELAY_SECONDS = 5
 
 
 def on_changes(changes: Changes) -> None:
@@ -17,4 +18,6 @@ def on_changes(changes: Changes) -> None:
 
     announced = {label: changes.ids(label) for label in SUBSCRIBED if changes.ids(label)}
     if announced:
-        recompute_announced.delay(announced)
+        # A few seconds late, so the task reads what the writer committed even on a replica,
+        # and a burst of edits in one request is one task per transaction anyway.
+        recompute_announced.apply_async(args=[announced], countdown=DELAY_SECONDS)
