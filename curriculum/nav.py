@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AccountKind, StaffRole
+from portal.rights import REPORTS_VIEW, has_right
 
 STAFF = {StaffRole.Role.COORDINATOR, StaffRole.Role.EDUCATION_OFFICER}
 # Who may lead a group (groups.services.ROLE_KINDS): told apart by account kind, so the menu
@@ -17,6 +18,6 @@ def items(user, roles):
         links.append((_("My lessons"), reverse("curriculum:mine")))
     if user.is_superuser or roles & STAFF or user.kind in LEAD_KINDS:
         links.append((_("Offline sessions"), reverse("curriculum:sessions")))
-    if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
+    if has_right(user, REPORTS_VIEW):
         links.append((_("Learning hours report"), reverse("curriculum:report")))
     return links

@@ -23,6 +23,7 @@ from curriculum.models import (
 )
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
+from portal import rights
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
 
@@ -242,8 +243,9 @@ def session_roster(session: LessonSession, user: User) -> list[Attendance]:
 
 
 def report_regions(user: User) -> QuerySet[Region]:
-    """Regions whose report the user may read: where they coordinate."""
-    return regions_covered_by(user, role=StaffRole.Role.COORDINATOR).order_by("path")
+    """Regions whose report the user may read: figures only, so coordinators and observers
+    (portal.rights.REPORTS_VIEW); admins every region."""
+    return rights.regions_with(user, rights.REPORTS_VIEW).order_by("path")
 
 
 def hours_report(region: Region, month: date) -> QuerySet[CorrectionGroup]:

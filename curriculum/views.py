@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from curriculum import forms, report, selectors, services
 from curriculum.filters import LessonFilter
 from curriculum.models import LessonPage
+from portal import rights
 from portal.forms import apply_errors, error_messages
 
 PAGE_SIZE = 25
@@ -173,7 +174,9 @@ def hours_report(request):
         first = regions.first()
         data["region"] = first.code if first else ""
     form = forms.ReportForm(data, regions=regions)
-    context = {"form": form}
+    # Observers read the figures only: a group's own learning page is not theirs to open.
+    opens_groups = rights.has_right(request.user, rights.GROUPS_VIEW_REGION)
+    context = {"form": form, "opens_groups": opens_groups}
     if form.is_valid():
         region, month = form.cleaned_data["region"], form.cleaned_data["month"]
         rows = selectors.hours_report(region, month)
