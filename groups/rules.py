@@ -18,8 +18,12 @@ from collections.abc import Collection, Iterable, Mapping
 
 from django.utils.translation import gettext as _
 
-STEPLEN = 4  # treebeard path step of portal.Region: province, city, county, office
-COUNTY = 3 * STEPLEN  # path length of a county
+from portal.models import Region  # its path helpers only: plain string functions
+
+# Path lengths for the engine's vectorised copy (matching); read from portal.Region, which alone
+# knows how levels sit in a treebeard path.
+STEPLEN = Region.steplen
+COUNTY = Region.path_length(Region.Level.COUNTY)
 
 
 def covers(region_path: str, path: str) -> bool:
@@ -36,7 +40,8 @@ def _listed(paths: Iterable[str], names: Mapping[str, str] | None) -> str:
 
 def execution_area(approved_paths: Iterable[str], office_path: str) -> tuple[str, ...]:
     """The approved execution area; without one, the county of the judicial office."""
-    return tuple(approved_paths) or (office_path[:COUNTY],)
+    county = Region.path_at_level(office_path, Region.Level.COUNTY) or office_path
+    return tuple(approved_paths) or (county,)
 
 
 def place_refusal(

@@ -78,7 +78,8 @@ class Region(MP_Node):
     # --- path arithmetic, for code holding paths rather than rows (matching, search) -----------
 
     @staticmethod
-    def _level_length(level: int) -> int:
+    def path_length(level: int) -> int:
+        """How long the path of a region of `level` is."""
         return int(level) * Region.steplen
 
     @staticmethod
@@ -89,14 +90,14 @@ class Region(MP_Node):
     @staticmethod
     def path_at_level(path: str, level: int) -> str | None:
         """The path of the region of `level` that `path` lies in, or None above that level."""
-        end = Region._level_length(level)
+        end = Region.path_length(level)
         return path[:end] if path and len(path) >= end else None
 
     @staticmethod
     def path_at_level_sql(level: int, field: str = "path") -> Substr:
         """path_at_level in the database, for annotations: the paths must be at `level` or
         below it (a shorter path comes back whole)."""
-        return Substr(field, 1, Region._level_length(level))
+        return Substr(field, 1, Region.path_length(level))
 
     @staticmethod
     def paths_above(path: str) -> list[str]:
@@ -142,4 +143,4 @@ class Region(MP_Node):
 
 
 # (level, path length) from the province down, read by the hot helpers above.
-_LEVEL_ENDS = tuple((level, Region._level_length(level)) for level in Region.Level.values)
+_LEVEL_ENDS = tuple((level, Region.path_length(level)) for level in Region.Level.values)
