@@ -73,3 +73,33 @@ async def test_a_role_given_back_in_the_same_change_keeps_the_socket_open(scene,
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from(timeout=2) == {"type": "pong"}
     await socket.disconnect()
+
+
+@pytest.mark.needs_redis
+@pytest.mark.needs_postgres  # the server process opens the test database
+def test_a_real_server_closes_the_socket_of_a_revoked_coordinator(regions):
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    from tests.servers import asgi_server
+
+    admin = factories.AdminFactory()
+    coordinator = factories.coordinator(regions["440106005"])
+    client = Client()
+    client.force_login(coordinator)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with (
+        asgi_server() as base,
+        connect(
+            f"ws://{base}/ws/notifications/",
+            additional_headers={"Cookie": cookie, "Origin": f"http://{base}"},
+        ) as socket,
+        pytest.raises(ConnectionClosed) as closed,
+    ):
+        socket.send('{"type": "ping"}')
+        assert '"pong"' in socket.recv(timeout=5)  # open and listening
+        services.staff_role_revoke(
+            staff_role=StaffRole.objects.get(user=coordinator), revoked_by=admin
+        )
+        socket.recv(timeout=5)
+    assert closed.value.rcvd.code == 4403
