@@ -8,5 +8,11 @@ class CurriculumConfig(AppConfig):
 
     def ready(self):
         from curriculum import caching
+        from curriculum.services import assignment
+        from portal.changes import subscribe
 
         caching.connect()
+        # A group entering a stage (groups.calendar) gets that stage's series straight away.
+        subscribe(
+            "groups.CorrectionGroup", assignment.on_group_changes, name="curriculum.stage_rules"
+        )

@@ -97,6 +97,18 @@ FIRST_LESSONS = (
         "社区矫正对象在就业、就学和享受社会保障等方面，不受歧视。",
     ),
 )
+PRE_RELEASE_LESSONS = (
+    (
+        "解矫前教育：回归社会的准备",
+        "解矫宣告、解矫后的身份和回归社会前要做的准备。",
+        "社区矫正期满，社区矫正机构依法公开宣告解除社区矫正；解矫后，原社区矫正对象依法享有与其他公民同等的权利。",
+    ),
+    (
+        "解矫前教育：就业与社会保障",
+        "求职渠道、技能培训和社会保险的衔接。",
+        "刑满释放和解除社区矫正人员可以到公共就业服务机构登记求职，参加职业技能培训并按规定享受补贴。",
+    ),
+)
 TRAFFIC_LESSONS = (
     (
         "醉驾的法律后果",
@@ -211,6 +223,22 @@ def seed(*, stdout) -> None:
                 "社区矫正对象离开所居住的市、县，应当怎么做？",
                 "报经社区矫正机构批准",
                 ("告诉家人即可", "不需要任何手续"),
+            ),
+        )
+    before_release = LessonSeriesPage.objects.get(slug="before-release")
+    for title, summary, paragraph in PRE_RELEASE_LESSONS:
+        _add_lesson(
+            before_release,
+            title,
+            summary,
+            paragraph=paragraph,
+            stage="pre_release",
+            duration_minutes=45,
+            delivery_mode="both",
+            quiz=_quiz(
+                "社区矫正期满时，社区矫正机构应当怎么做？",
+                "依法公开宣告解除社区矫正",
+                ("什么都不用做", "由本人自行决定"),
             ),
         )
     traffic = LessonSeriesPage.objects.get(slug="traffic-law")

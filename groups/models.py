@@ -22,6 +22,7 @@ class Need(Term):
 class Stage(models.TextChoices):
     ENTRY = "entry", _("Entry (入矫)")
     ACTIVE = "active", _("In correction (在矫)")
+    PRE_RELEASE = "pre_release", _("Before release (解矫前)")
     RELEASED = "released", _("Released (解矫)")
 
 
@@ -56,7 +57,7 @@ class CorrectionGroup(models.Model):
         related_name="+",
         verbose_name=_("judicial office"),
     )
-    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.ENTRY)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.ENTRY)
     supervision_level = models.CharField(
         _("supervision level"),
         max_length=10,
@@ -114,6 +115,9 @@ class CorrectionGroup(models.Model):
         _("reason for closing"), max_length=12, choices=ClosedReason.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The planned end date the lead and coordinators were last reminded of (groups.calendar):
+    # each date once, and again when the end date is moved and reached anew.
+    end_reminder_for = models.DateField(_("end reminder sent for"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

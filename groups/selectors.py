@@ -14,9 +14,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import CorrectionGroup, GroupNeed, Membership
+from groups.models import CorrectionGroup, GroupNeed, Membership, Stage
 from portal import services as portal_services
-from portal.models import AuditEvent, StaffRole, User
+from portal.models import AuditEvent, Region, StaffRole, User
 from portal.selectors import regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
@@ -33,6 +33,10 @@ TIMELINE_LABELS = {
     "group.learner_login_reissued": _("re-issued the learner's login"),
     "group.suggestion_accepted": _("accepted a suggestion"),
     "group.suggestion_declined": _("declined a suggestion"),
+    "group.stage_changed": _("moved the group to the stage “%(stage)s” by its dates"),
+    "group.end_reminded": _("reminded the lead and coordinators to close the group"),
+    "group.consent_recorded": _("recorded the person's consent to a referral"),
+    "group.consent_withdrawn": _("recorded the withdrawal of a consent to referrals"),
 }
 # Roles that see the restrictions' details and take part in casework decisions.
 CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
@@ -186,6 +190,14 @@ def group_learner(group: CorrectionGroup) -> Membership | None:
     )
 
 
+def _timeline_label(event: AuditEvent) -> str:
+    label = TIMELINE_LABELS.get(event.action, event.action)
+    if event.action == "group.stage_changed":
+        stage = event.data.get("to")
+        return label % {"stage": Stage(stage).label if stage in Stage.values else stage}
+    return label
+
+
 def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
     """Everything the group page shows, in a fixed number of queries."""
     memberships = list(
@@ -216,6 +228,35 @@ def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
             .select_related("actor")[:50]
         )
         for event in timeline:
-            event.label = TIMELINE_LABELS.get(event.action, event.action)
+            event.label = _timeline_label(event)
         data["timeline"] = timeline
     return data
+
+
+def leads_and_coordinators(group_ids) -> dict[int, list[int]]:
+    """For each group: the user ids of its current lead and of the coordinators over its
+    judicial office (who are told of what the group's casework needs). Three queries for any
+    number of groups."""
+    groups = list(
+        CorrectionGroup.objects.filter(pk__in=group_ids).values_list("pk", "judicial_office__path")
+    )
+    leads = dict(
+        Membership.objects.filter(
+            group_id__in=[pk for pk, _path in groups],
+            role=Membership.Role.LEAD,
+            left_at__isnull=True,
+        ).values_list("group_id", "user_id")
+    )
+    paths = {p for _pk, path in groups for p in Region.paths_above_all([path])}
+    by_path = {}
+    for path, user_id in StaffRole.objects.filter(
+        role=COORDINATOR, region__path__in=paths
+    ).values_list("region__path", "user_id"):
+        by_path.setdefault(path, set()).add(user_id)
+    found = {}
+    for pk, path in groups:
+        users = set().union(*(by_path.get(p, set()) for p in Region.paths_above_all([path])))
+        if pk in leads:
+            users.add(leads[pk])
+        found[pk] = sorted(users)
+    return found

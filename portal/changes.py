@@ -12,6 +12,16 @@ the writers import none of them. A failing subscriber is logged and the others s
 committed action never turns into an error because of a side effect, and the nightly
 consistency checks repair what a subscriber could not do (the broker being down, say).
 
+The words of `what`, by label (a subscriber filters on them; add a new word here first):
+  groups.CorrectionGroup       created, updated, members, closed, reopened; stage (the calendar
+                               moved it to the stage its dates call for), end_due (it reached
+                               its planned end date open: its lead and coordinators are reminded)
+  volunteers.VolunteerProfile  created, updated, vetting, clearance, left
+  volunteers.Activity          created, updated, cancelled
+  partners.Organisation        created, updated, verification
+  partners.JobPlacement, partners.Programme   created, updated, status
+  curriculum lesson pages      published, unpublished, deleted
+
 How the batching avoids Django's private transaction internals: each announcement registers its
 own `on_commit` ticket and the pending changes hold only weak references to the tickets. Django
 drops the tickets of a rolled-back savepoint together with its callbacks, so their changes are

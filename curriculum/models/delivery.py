@@ -13,6 +13,7 @@ class LessonAssignment(models.Model):
 
     class Source(models.TextChoices):
         ENTRY = "entry", _("Entry lessons (入矫第一课)")
+        PRE_RELEASE = "pre_release", _("Before-release lessons (解矫前)")
         OFFENCE = "offence", _("Classified education by offence")
         MONTHLY = "monthly", _("Monthly theme")
         LEAD = "lead", _("Assigned by the lead")
@@ -23,7 +24,7 @@ class LessonAssignment(models.Model):
     lesson = models.ForeignKey(
         "curriculum.LessonPage", on_delete=models.CASCADE, related_name="assignments"
     )
-    source = models.CharField(_("given by"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("given by"), max_length=12, choices=Source.choices)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

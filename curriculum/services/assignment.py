@@ -1,11 +1,13 @@
-"""How lessons reach groups: by rule (every entry group gets 入矫第一课, a group gets the series
-for its offence, every open group gets the month's theme) and by a lead's choice."""
+"""How lessons reach groups: by rule (every entry group gets 入矫第一课, every group before
+release the before-release series, a group gets the series for its offence, every open group
+gets the month's theme) and by a lead's choice."""
 
 from collections import defaultdict
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curriculum.models import (
@@ -40,6 +42,7 @@ def rule_lessons(month: date) -> dict[str, list]:
     """The lessons each rule gives, fetched once per run."""
     series = LessonSeriesPage.objects.live().prefetch_related("offences")
     entry = _live_lessons_under(s for s in series if s.stage == LessonStage.ENTRY)
+    pre_release = _live_lessons_under(s for s in series if s.stage == LessonStage.PRE_RELEASE)
     by_offence = defaultdict(list)
     for s in series:
         lessons = _live_lessons_under([s]) if s.offences.all() else []
@@ -47,7 +50,7 @@ def rule_lessons(month: date) -> dict[str, list]:
             by_offence[offence.pk].extend(lessons)
     theme = MonthlyThemePage.objects.live().filter(month=month.replace(day=1)).first()
     monthly = _live_lessons_under([theme]) if theme else []
-    return {"entry": entry, "offence": by_offence, "monthly": monthly}
+    return {"entry": entry, "pre_release": pre_release, "offence": by_offence, "monthly": monthly}
 
 
 def assignments_by_rule(*, month: date, groups=None) -> int:
@@ -89,6 +92,16 @@ def assignments_by_rule(*, month: date, groups=None) -> int:
     return created
 
 
+def on_group_changes(changes) -> None:
+    """Groups that changed stage (groups.calendar announces "stage") get the lessons of their
+    new stage at once, rather than at the next daily run of the rules."""
+    ids = changes.ids("groups.CorrectionGroup", what={"stage"})
+    if ids:
+        assignments_by_rule(
+            month=timezone.localdate(), groups=CorrectionGroup.objects.filter(pk__in=ids)
+        )
+
+
 @transaction.atomic
 def _assign_batch(batch, rules, told: set) -> int:
     wanted = []
@@ -96,6 +109,10 @@ def _assign_batch(batch, rules, told: set) -> int:
         lessons = [(lesson, LessonAssignment.Source.MONTHLY) for lesson in rules["monthly"]]
         if stage == Stage.ENTRY:
             lessons += [(lesson, LessonAssignment.Source.ENTRY) for lesson in rules["entry"]]
+        elif stage == Stage.PRE_RELEASE:
+            lessons += [
+                (lesson, LessonAssignment.Source.PRE_RELEASE) for lesson in rules["pre_release"]
+            ]
         lessons += [
             (lesson, LessonAssignment.Source.OFFENCE) for lesson in rules["offence"][offence_id]
         ]
