@@ -1,13 +1,15 @@
 """The notification socket: every event published to a user reaches all of their open tabs."""
 
 import json
+from functools import cache
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from portal.events import user_group
+from portal.events import NOTIFICATION_SOCKETS, is_addressed_to, user_group
 from portal.models import StaffRole
+from portal.registry import app_modules
 from portal.rights import ACCESS_REVOKED
 
 # Close code for "not allowed" (DESIGN.md, stable contracts): 4000 + HTTP 403.
@@ -69,16 +71,30 @@ class NotificationConsumer(PortalConsumer):
     async def joined(self, user):
         self.group_name = user_group(user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.channel_layer.group_add(NOTIFICATION_SOCKETS, self.channel_name)
 
     async def disconnect(self, code):
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await self.channel_layer.group_discard(NOTIFICATION_SOCKETS, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         if content["type"] == "ping":
             await self.send_json({"type": "pong"})
-        else:
-            await self.send_error("unknown_type", _("This socket only answers ping."))
+            return
+        handler = frame_handlers().get(content["type"])
+        if handler is None:
+            await self.send_error("unknown_type", _("This socket does not know this frame type."))
+            return
+        # The apps' handlers are plain functions that may use the database.
+        reply = await database_sync_to_async(handler)(self.scope["user"], content)
+        if reply is not None:
+            await self.send_json(reply)
+
+    async def portal_broadcast(self, message):
+        """portal.events.publish_to_many: forward only what is addressed to this user."""
+        if is_addressed_to(message, self.scope["user"].pk):
+            await self.portal_event(message)
 
     async def portal_event(self, message):
         event = message["event"]
@@ -91,6 +107,16 @@ class NotificationConsumer(PortalConsumer):
                 await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.send_json(event)
+
+
+@cache
+def frame_handlers() -> dict:
+    """What a browser may send on /ws/notifications/ besides ping, gathered from the apps'
+    sockets.py (portal.registry): {frame type: handler(user, frame) -> reply frame or None}."""
+    handlers = {}
+    for module in app_modules("sockets"):
+        handlers.update(module.FRAME_HANDLERS)
+    return handlers
 
 
 def _holds(user, role: dict) -> bool:

@@ -6,6 +6,7 @@ layer to every open socket of each recipient (/ws/notifications/, portal.consume
 publish_to_group(), to every socket of one place such as a chat conversation (messaging.broadcast).
 """
 
+import bisect
 import json
 import logging
 import uuid
@@ -34,18 +35,57 @@ def publish(recipients: Iterable, type: str, payload: dict) -> dict:  # noqa: A0
     than in a socket. Returns the event as the browser will receive it.
     """
     user_ids = sorted({getattr(r, "pk", r) for r in recipients})
-    event = {
-        "id": uuid.uuid4().hex,
-        "type": type,
-        "at": timezone.now().isoformat(),
-        "payload": payload,
-    }
-    event = _checked(event)
+    event = _new_event(type, payload)
     if user_ids:
         _send_on_commit(
             [user_group(u) for u in user_ids], {"type": LAYER_MESSAGE_TYPE, "event": event}
         )
     return event
+
+
+# Every notification socket is also in this one group (portal.consumers.NotificationConsumer):
+# publish_to_many() reaches thousands of people with one layer message instead of one per person.
+NOTIFICATION_SOCKETS = "portal.notifications"
+# The consumers' handler for that message: NotificationConsumer.portal_broadcast.
+BROADCAST_MESSAGE_TYPE = "portal.broadcast"
+
+
+def publish_to_many(
+    recipients: Iterable,
+    type: str,  # noqa: A002
+    payload: dict,
+    *,
+    robust: bool = True,
+) -> dict:
+    """publish() for an audience of thousands (an urgent alert to a county's groups).
+
+    publish() sends one layer message per person: with channels_redis that is a group look-up
+    per person, online or not, about 5 s for 10,000 people. Here one message goes to every open
+    notification socket, carrying the sorted recipient ids; each socket forwards the event to its
+    browser only when its own user is among them, so no one else's browser ever sees it. One look-up
+    and one message per web process, whatever the audience. Only /ws/notifications/ sockets hear
+    it: an event other sockets act on (the chat socket's "group." events) goes through publish().
+
+    robust=False lets a channel-layer error reach the caller, for a caller outside a transaction
+    that records what it pushed (alerts.delivery) and must not record a push that failed.
+    """
+    user_ids = sorted({getattr(r, "pk", r) for r in recipients})
+    event = _new_event(type, payload)
+    if user_ids:
+        _send_on_commit(
+            [NOTIFICATION_SOCKETS],
+            {"type": BROADCAST_MESSAGE_TYPE, "to": user_ids, "event": event},
+            robust=robust,
+        )
+    return event
+
+
+def is_addressed_to(message: dict, user_id: int) -> bool:
+    """Whether a publish_to_many() message names this user (its ids are sorted: a binary search,
+    since every socket of a web process asks about the same message)."""
+    to = message["to"]
+    at = bisect.bisect_left(to, user_id)
+    return at < len(to) and to[at] == user_id
 
 
 def publish_to_group(group: str, handler: str, event: dict) -> dict:
@@ -73,19 +113,25 @@ def sockets_close(user_ids: Iterable[int]) -> None:
         _send_on_commit([user_group(u) for u in user_ids], {"type": CLOSE_MESSAGE_TYPE})
 
 
+def _new_event(type: str, payload: dict) -> dict:  # noqa: A002
+    return _checked(
+        {"id": uuid.uuid4().hex, "type": type, "at": timezone.now().isoformat(), "payload": payload}
+    )
+
+
 def _checked(event: dict) -> dict:
     """The event as the browser will decode it; a payload that is not JSON fails here, in the
     caller, rather than in a socket."""
     return json.loads(json.dumps(event, ensure_ascii=False))
 
 
-def _send_on_commit(groups: list[str], message: dict) -> None:
+def _send_on_commit(groups: list[str], message: dict, *, robust: bool = True) -> None:
     def deliver():  # a named function: Django's on_commit error log reads __qualname__
         _deliver(groups, message)
 
     # robust: a channel layer that is down must not turn a committed action into an error;
     # anything that must not be lost is stored first (messages, notifications).
-    transaction.on_commit(deliver, robust=True)
+    transaction.on_commit(deliver, robust=robust)
 
 
 def _deliver(groups: list[str], message: dict) -> None:

@@ -25,10 +25,11 @@ AUDIT_VIEW = "audit.view"  # the region's audit trail
 LESSONS_EDIT = "lessons.edit"  # write lessons and themes in Wagtail (its "Editors")
 LESSONS_REVIEW = "lessons.review"  # approve lessons in Wagtail's workflow ("Moderators")
 SESSIONS_SCHEDULE = "sessions.schedule"  # schedule offline lesson sessions in the region
+ALERTS_SEND = "alerts.send"  # send urgent alerts and drills to the region's groups, close them
 
 RIGHTS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
-        {STAFF_MANAGE, GROUPS_VIEW_REGION, REPORTS_VIEW, AUDIT_VIEW, SESSIONS_SCHEDULE}
+        {STAFF_MANAGE, GROUPS_VIEW_REGION, REPORTS_VIEW, AUDIT_VIEW, SESSIONS_SCHEDULE, ALERTS_SEND}
     ),
     Role.EDUCATION_OFFICER: frozenset({LESSONS_EDIT, SESSIONS_SCHEDULE}),
     Role.REVIEWER: frozenset({LESSONS_REVIEW}),

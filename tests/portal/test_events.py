@@ -88,13 +88,34 @@ async def test_a_closed_socket_leaves_its_users_group(settings):
     settings.CHANNEL_LAYERS = IN_MEMORY_LAYER  # the layer whose groups can be read
     alice = await sync_to_async(VolunteerFactory)()
     phone, laptop = await open_socket(alice), await open_socket(alice)
-    group = events.user_group(alice.pk)
-    assert list(channel_groups()) == [group] and len(channel_groups()[group]) == 2
+    group, every = events.user_group(alice.pk), events.NOTIFICATION_SOCKETS
+    assert set(channel_groups()) == {group, every}
+    assert len(channel_groups()[group]) == len(channel_groups()[every]) == 2
 
     await phone.disconnect()
-    assert len(channel_groups()[group]) == 1
+    assert len(channel_groups()[group]) == len(channel_groups()[every]) == 1
     await laptop.disconnect()
     assert channel_groups() == {}
+
+
+async def test_an_event_to_many_reaches_only_the_sockets_of_those_it_names_after_commit():
+    alice, bob, carol = await sync_to_async(VolunteerFactory.create_batch)(3)
+    alice_phone, alice_laptop, bob_socket, carol_socket = [
+        await open_socket(user) for user in (alice, alice, bob, carol)
+    ]
+
+    def publish_in_a_transaction():
+        with transaction.atomic():
+            events.publish_to_many([carol, alice.pk], "alert.sent", {"message": "演练：请确认"})
+            assert async_to_sync(alice_phone.receive_nothing)(timeout=0.3)
+
+    await sync_to_async(publish_in_a_transaction)()
+    for socket in (alice_phone, alice_laptop, carol_socket):
+        event = await socket.receive_json_from(timeout=2)
+        assert (event["type"], event["payload"]) == ("alert.sent", {"message": "演练：请确认"})
+    assert await bob_socket.receive_nothing(timeout=0.3)
+    for socket in (alice_phone, alice_laptop, bob_socket, carol_socket):
+        await socket.disconnect()
 
 
 def test_a_payload_that_is_not_json_fails_in_the_caller(db):

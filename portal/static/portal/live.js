@@ -1,13 +1,25 @@
 /* Live notifications on every page of a logged-in person: one WebSocket to /ws/notifications/,
    reconnecting with back-off, showing each new notification as a toast (announced politely to
    screen readers). Plain JavaScript served by the app; text is only ever set with textContent,
-   and links are followed only when they stay on this site. */
+   and links are followed only when they stay on this site.
+   Other scripts share the socket: every event is also dispatched on the document as
+   "portal:event" (detail: the event), each (re)connection as "portal:open", and
+   window.portalLive.send(frame) sends a frame while the socket is open (false otherwise). */
 (function () {
   "use strict";
   var region = document.getElementById("live-toasts");
   if (!region || !window.WebSocket) return;
   var t = region.dataset;
   var attempt = 0;
+  var current = null;
+
+  window.portalLive = {
+    send: function (frame) {
+      if (!current || current.readyState !== WebSocket.OPEN) return false;
+      current.send(JSON.stringify(frame));
+      return true;
+    }
+  };
 
   function sameSite(url) {
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/";
@@ -46,13 +58,20 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/notifications/");
-    socket.onopen = function () { attempt = 0; region.dataset.state = "open"; };
+    socket.onopen = function () {
+      attempt = 0;
+      current = socket;
+      region.dataset.state = "open";
+      document.dispatchEvent(new CustomEvent("portal:open"));
+    };
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (event.type === "notification.new") toast(event.payload || event);
+      document.dispatchEvent(new CustomEvent("portal:event", { detail: event }));
     };
     socket.onclose = function (closing) {
+      current = null;
       region.dataset.state = "closed";
       if (closing.code === 4403) return;  // logged out meanwhile: nothing to wait for
       attempt += 1;
