@@ -21,6 +21,9 @@ class Value:
     suppressed: bool = False
     recorded: bool = True
 
+    def __str__(self) -> str:
+        return self.text
+
     @classmethod
     def not_recorded(cls) -> "Value":
         return cls(str(_("not recorded")), None, -1, recorded=False)

@@ -38,6 +38,9 @@ class Row:
     figure: f.Figure
     value: Value
     trend: list[Value] = field(default_factory=list)
+    # Translated once: a page shows each label up to three times.
+    label: str = ""
+    help: str = ""
 
 
 @dataclass
@@ -50,9 +53,12 @@ class SectionView:
     def headline(self) -> list[Row]:
         return [row for row in self.rows if row.trend]
 
-    def trend_rows(self, months: list[date]) -> list[tuple[date, list[Value]]]:
-        """The trend as table rows: a month, then each headline figure."""
-        return [(month, [row.trend[i] for row in self.headline]) for i, month in enumerate(months)]
+    def trend_rows(self, months: list[date]) -> list[tuple[str, list[Value]]]:
+        """The trend as table rows: a month (YYYY-MM), then each headline figure."""
+        return [
+            (f"{month:%Y-%m}", [row.trend[i] for row in self.headline])
+            for i, month in enumerate(months)
+        ]
 
     def chart(self, months: list[date]) -> dict:
         """What the section's trend chart draws: the headline figures, suppressed cells empty."""
@@ -61,7 +67,7 @@ class SectionView:
             "title": str(self.section.title),
             "months": [f"{month:%Y-%m}" for month in months],
             "series": [
-                {"name": str(row.figure.label), "data": [v.number for v in row.trend]}
+                {"name": row.label, "data": [v.number for v in row.trend]}
                 for row in self.rows
                 if row.figure.headline
             ],
@@ -87,6 +93,14 @@ class Dashboard:
     suppressed: bool
     updated_at: object = None
 
+    @property
+    def month_text(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def column_labels(self) -> list[str]:
+        return [str(column.label) for column in self.columns]
+
     def charts(self) -> dict:
         return {
             "sections": [s.chart(self.months) for s in self.sections],
@@ -108,7 +122,11 @@ class Dashboard:
 
 
 def _subtree(region: Region):
-    return MonthFigure.objects.filter(region__path__startswith=region.path)
+    """The figures of the region and every region beneath it. The regions are a subquery,
+    not a join: the database then reads the figures by (region, month) from the unique index
+    instead of joining every figure row of the month to its region."""
+    regions = Region.objects.filter(path__startswith=region.path).values("pk")
+    return MonthFigure.objects.filter(region_id__in=regions)
 
 
 def _value(sums: dict[str, int], figure: f.Figure, suppressed: bool) -> Value:
@@ -160,14 +178,15 @@ def _section(section, sums, by_month, months, suppressed) -> SectionView:
     rows = []
     for figure in section.figures:
         if not figure.recorded:
-            rows.append(Row(figure, Value.not_recorded()))
+            rows.append(Row(figure, Value.not_recorded(), label=str(figure.label)))
             continue
         trend = (
             [show(figure, by_month[month], suppressed=suppressed) for month in months]
             if figure.headline
             else []
         )
-        rows.append(Row(figure, show(figure, sums, suppressed=suppressed), trend))
+        value = show(figure, sums, suppressed=suppressed)
+        rows.append(Row(figure, value, trend, label=str(figure.label), help=str(figure.help)))
     view = SectionView(section, rows)
     if section.code == "learning":
         view.extra = _by_theme(sums, suppressed)

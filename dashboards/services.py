@@ -82,10 +82,11 @@ def figures_recompute_recent(*, regions=None, names=None) -> Recompute:
 
 def figures_recompute_all() -> Recompute:
     """Every month of the history, everywhere, filling past states that are missing; the
-    nightly check. Logs the drift it repaired."""
+    nightly check. Logs the drift it repaired (not on the first fill of an empty table)."""
+    first_fill = not MonthFigure.objects.exists()
     months = m.months_ending(m.this_month(), history_months())
     result = figures_recompute(months=months, backfill=True)
-    if result.total:
+    if result.total and not first_fill:
         logger.warning(
             "dashboards: repaired %s figure cells that had drifted: %s",
             result.total,

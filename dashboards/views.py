@@ -57,7 +57,7 @@ def home(request):
 def region_dashboard(request, code):
     region = _region(request, code)
     month, error = _month(request)
-    context = {"region": region, "month": month, "error": error}
+    context = {"region": region, "month": month, "month_text": f"{month:%Y-%m}", "error": error}
     if error:
         return render(request, "dashboards/dashboard.html", context, status=400)
     sort = request.GET.get("sort", "")
@@ -84,12 +84,12 @@ def _sort_links(board, month: date, sort: str, descending: bool):
     """(figure, link, aria-sort) per comparison column: a link sorts by it, most first; the
     sorted column's link turns the order round. Works without JavaScript."""
     links = []
-    for column in board.columns:
+    for column, label in zip(board.columns, board.column_labels, strict=True):
         current = column.key == sort
         direction = "asc" if current and descending else "desc"
         state = ("descending" if descending else "ascending") if current else "none"
         link = f"?{urlencode({'month': f'{month:%Y-%m}', 'sort': column.key, 'dir': direction})}"
-        links.append((column, link + "#compare", state))
+        links.append((label, link + "#compare", state))
     return links
 
 
@@ -123,5 +123,7 @@ def printable(request, code):
         )
     board = selectors.dashboard(region, month)
     return render(
-        request, "dashboards/print.html", {"board": board, "region": region, "month": month}
+        request,
+        "dashboards/print.html",
+        {"board": board, "region": region, "month": month, "month_text": board.month_text},
     )
