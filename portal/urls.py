@@ -23,6 +23,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["portal"]), name="javascript-catalog"),
+    # Wagtail's own login pages would take passwords past allauth's limits and e-mail check.
+    path("admin/login/", views.login_elsewhere, name="admin_login_elsewhere"),
+    path("_util/login/", views.login_elsewhere, name="page_login_elsewhere"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Matching first: its /groups/matching/ must not be read as a group with the code "matching".

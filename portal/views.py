@@ -1,8 +1,12 @@
+from urllib.parse import urlencode
+
 from allauth.account import views as allauth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -62,6 +66,21 @@ def audit_log(request):
     )
     page = Paginator(filterset.qs, AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/audit_log.html", {"filterset": filterset, "page": page})
+
+
+def login_elsewhere(request):
+    """Stands in for the login pages of Wagtail (/admin/login/, /_util/login/): every password
+    goes through allauth, whose rate limits and mandatory e-mail confirmation those pages
+    skip. Someone signed in who lacks a right lands on their start page, not back here."""
+    if request.user.is_authenticated:
+        return redirect("portal:dashboard")
+    login = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(f"{login}?{urlencode({'next': next_url}, safe='/')}")
+    return redirect(login)
 
 
 def rate_limited(request, exception=None):

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -284,6 +285,8 @@ class LeaveForm(BaseForm):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through allauth, so its failed-login limit counts these tries too (it raises its own
+        # "too many attempts" error when the limit is reached).
+        if not get_account_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError(_("The password is wrong."))
         return password

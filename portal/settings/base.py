@@ -294,6 +294,9 @@ WAGTAIL_SITE_NAME = "社区矫正社会力量协同平台"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls out of a government intranet
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Passwords are set, changed and reset through allauth only (its rate limits, its links built
+# from the configured site); Wagtail's login pages are replaced in portal/urls.py.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 
 # ---------------------------------------------------------------------------
 # Security: https://docs.djangoproject.com/en/5.2/ref/checks/#security
