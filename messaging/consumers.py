@@ -7,8 +7,9 @@ presence, read, conversation.state, pong, error.
 
 Every message is written by the same service as the HTTP form (messaging.services) and only then
 broadcast; a client that reconnects sends `resume` with the last id it saw and gets what it
-missed. The socket listens to its user's portal events too, so it closes with 4403 the moment
-the user's membership ends (group.member_removed, group.closed) without any hook in groups/.
+missed, then sends again what was never acknowledged (the same client_id: stored once). The
+socket listens to its user's portal events too, so it closes with 4403 the moment the user's
+membership ends (group.member_removed, group.closed) without any hook in groups/.
 """
 
 from channels.db import database_sync_to_async
@@ -106,15 +107,21 @@ class ChatConsumer(PortalConsumer):
             return
         await handler(content)
 
-    async def _call(self, service, **kwargs):
+    async def _call(self, service, *, echo_client_id=None, **kwargs):
         """Run a service; its refusal becomes an error frame (and a lost place closes the
-        socket). Returns the service's result, or None when it refused."""
+        socket). Returns the service's result, or None when it refused. A refused send's error
+        names its client_id, so the browser knows which message of its outbox was refused."""
         try:
             return await database_sync_to_async(service)(**kwargs)
         except ValidationError as error:
             code = getattr(error, "code", None) or "invalid"
             if code == "forbidden":
                 await self._forbid()
+            elif echo_client_id:
+                await self.send_json(
+                    {"type": "error", "code": code, "message": _validation_message(error),
+                     "client_id": echo_client_id}
+                )  # fmt: skip
             else:
                 await self.send_error(code, _validation_message(error))
             return None
@@ -128,16 +135,25 @@ class ChatConsumer(PortalConsumer):
         if client_id is not None and not (isinstance(client_id, str) and len(client_id) <= 64):
             client_id = None
         # The sender is the socket's user, whatever the frame says; the service counts the send
-        # against their allowance (a refusal comes back as a "rate_limited" error frame).
+        # against their allowance (a refusal comes back as a "rate_limited" error frame), and a
+        # client_id it has stored already gives back that message, so a resend is not a copy.
         message = await self._call(
-            services.message_send,
-            conversation_id=self.conversation_id,
-            sender=self.user,
-            body=body,
-            reply_to_id=reply_to,
-        )
+            self._send, echo_client_id=client_id, body=body, reply_to_id=reply_to,
+            client_id=client_id or "",
+        )  # fmt: skip
         if message is not None:
-            await self.send_json({"type": "message.ack", "client_id": client_id, "id": message.pk})
+            # The message itself rides on the ack: the sender sees it even if its broadcast was
+            # lost (the channel layer was away), and a resend's ack shows the stored one.
+            await self.send_json(
+                {"type": "message.ack", "client_id": client_id, "id": message["id"],
+                 "message": message}
+            )  # fmt: skip
+
+    def _send(self, **kwargs) -> dict:
+        message = services.message_send(
+            conversation_id=self.conversation_id, sender=self.user, **kwargs
+        )
+        return message_dict(message)
 
     async def on_edit(self, content):
         message_id, body = _int(content.get("id")), content.get("body")

@@ -13,6 +13,8 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_BODY}),
     )
     reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Set by the chat script's outbox: the same message sent twice is stored once.
+    client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     attachment = forms.FileField(
         label=_("Attach an image or PDF"),
         required=False,

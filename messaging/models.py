@@ -146,12 +146,22 @@ class Message(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The sender's own name for this message (the browser's outbox makes one per message), so a
+    # message sent again after a lost acknowledgement is stored once; empty when not given.
+    client_id = models.CharField(_("client id"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["id"]
         indexes = [models.Index(fields=["conversation", "id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "client_id"],
+                condition=~Q(client_id=""),
+                name="message_client_id_once_per_sender",
+            )
+        ]
 
     def __str__(self):
         return f"{self.pk}: {self.body[:40]}"

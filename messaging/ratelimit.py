@@ -15,7 +15,9 @@ SEND_LIMIT, SEND_WINDOW = getattr(settings, "MESSAGING_SEND_RATE", (20, 10))
 def _count(key: str, ttl: int) -> int:
     cache.add(key, 0, ttl)
     try:
-        return cache.incr(key)
+        # None when Redis is away (the cache ignores its errors): nothing is counted then, and
+        # sends go through; a chat that stops while Redis restarts is worse than a flood.
+        return cache.incr(key) or 0
     except ValueError:  # expired between add and incr
         cache.set(key, 1, ttl)
         return 1

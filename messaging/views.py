@@ -126,6 +126,7 @@ def _chat_texts() -> dict:
         "report": _("Report"),
         "readOnly": _("This group is closed: its conversations are read-only."),
         "readUpTo": _("read up to #"),
+        "sending": _("Sending…"),
     }
 
 
@@ -143,6 +144,7 @@ def send(request, conversation_id):
     access = selectors.chat_access_or_404(request.user, conversation_id)
     form = forms.MessageForm(request.POST, request.FILES)
     errors = []
+    code = "invalid"
     message = None
     if not form.is_valid():
         errors = [e for field in form.errors.values() for e in field]
@@ -154,13 +156,16 @@ def send(request, conversation_id):
                 body=form.cleaned_data["body"],
                 reply_to_id=form.cleaned_data["reply_to"],
                 attachment=form.cleaned_data["attachment"],
+                client_id=form.cleaned_data["client_id"],
             )
         except ValidationError as error:
             errors = error_messages(error)
+            code = getattr(error, "code", None) or code
     if _wants_json(request):
         if errors:
-            return JsonResponse({"errors": errors}, status=400)
-        return JsonResponse({"id": message.pk})
+            # The code tells the chat script whether to try again later ("rate_limited").
+            return JsonResponse({"errors": errors, "code": code}, status=400)
+        return JsonResponse({"id": message.pk, "message": message_dict(message)})
     for text in errors:
         messages.error(request, text)
     url = reverse("messaging:conversation", args=[access.conversation.pk])

@@ -115,10 +115,19 @@ def message_send(
     body: str,
     reply_to_id: int | None = None,
     attachment=None,
+    client_id: str = "",
 ) -> Message:
     """Store a message, then (on commit) broadcast it to the conversation and tell the people
     it mentions; people away get a notification from a task. Counted against the sender's send
-    allowance first (messaging.ratelimit), whichever way the message comes in."""
+    allowance first (messaging.ratelimit), whichever way the message comes in.
+
+    Idempotent by `client_id` (the sender's own name for the message): sent again, after an
+    acknowledgement that never arrived, it returns the message already stored and changes
+    nothing; the database's unique constraint decides between two sends racing."""
+    client_id = (client_id or "")[:64]
+    already = _already_sent(sender, client_id, conversation_id)
+    if already is not None:
+        return already
     if not ratelimit.allow_send(sender.pk):
         raise ValidationError(
             _("You are sending messages too fast; wait a few seconds and try again."),
@@ -139,15 +148,39 @@ def message_send(
         reply_to=reply_to,
         attachment_type=attachment_type,
         attachment_name=(attachment.name or "")[-120:] if attachment else "",
+        client_id=client_id,
     )
     if attachment:
         message.attachment.save(attachment.name or "file", attachment, save=False)
-    message.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same client_id may have been stored since
+            message.save()
+    except IntegrityError:
+        already = _already_sent(sender, client_id, conversation_id)
+        if already is None:
+            raise
+        if attachment:
+            message.attachment.delete(save=False)
+        return already
     broadcast.room_publish(
         access.conversation.pk, "message.new", {"message": message_dict(message)}
     )
     _notify_mentions(access, message)
     transaction.on_commit(lambda: _enqueue_away(access.conversation.pk, message.pk), robust=True)
+    return message
+
+
+def _already_sent(sender: User, client_id: str, conversation_id: int) -> Message | None:
+    """The message this sender already stored under `client_id`, if any."""
+    if not client_id:
+        return None
+    message = (
+        Message.objects.select_related("sender", "reply_to__sender")
+        .filter(sender=sender, client_id=client_id)
+        .first()
+    )
+    if message is not None and message.conversation_id != conversation_id:
+        raise ValidationError(_("This message was already sent to another conversation."))
     return message
 
 

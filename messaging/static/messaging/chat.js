@@ -1,6 +1,9 @@
 /* The chat page: one WebSocket per conversation, reconnecting with back-off and resuming from
-   the last message id seen, so nothing is lost while the connection is down. Plain JavaScript,
-   served by the app. Message text is only ever set with textContent. */
+   the last message id seen, so nothing is lost while the connection is down. What the person
+   sends waits in an outbox (kept in sessionStorage, shown as "sending…") until the server
+   acknowledges it; it is sent again after a reconnect, or over HTTP while the socket is down,
+   under the same client_id, which the server stores once. Plain JavaScript, served by the app.
+   Message text is only ever set with textContent. */
 (function () {
   "use strict";
   var root = document.getElementById("chat");
@@ -18,10 +21,26 @@
     report: root.dataset.reportUrl, readBy: root.dataset.readByUrl
   };
   var socket = null, attempt = 0, closedForGood = false, typingTimer = null, lastTyping = 0;
-  var lastId = 0;
+  var lastId = 0, resumed = false;
   log.querySelectorAll("[data-id]").forEach(function (li) {
     lastId = Math.max(lastId, Number(li.dataset.id));
   });
+
+  // The outbox: messages not yet acknowledged, oldest first, as {client_id, body, reply_to}.
+  // sessionStorage: a reload of the tab keeps them; another tab has an outbox of its own.
+  var OUTBOX_KEY = "chat-outbox:" + root.dataset.conversation + ":" + me;
+  var RESEND_AFTER = 10000;  // ms without an answer before a message is sent again
+  var outbox = [], inflight = {};
+  try { outbox = JSON.parse(sessionStorage.getItem(OUTBOX_KEY)) || []; } catch (e) { outbox = []; }
+  function saveOutbox() {
+    try { sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); } catch (e) { /* private mode: memory only */ }
+  }
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);  // randomUUID needs https; this does not
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
 
   function setStatus(text) { statusEl.textContent = text; }
   function csrf() {
@@ -114,16 +133,95 @@
     var existing = document.getElementById("m" + m.id);
     var node = render(m);
     if (existing) { existing.replaceWith(node); return; }
-    // Keep id order even when a resumed batch and a live broadcast cross.
+    // Keep id order even when a resumed batch and a live broadcast cross; messages still
+    // being sent stay below every stored one.
     var after = null;
     log.querySelectorAll("[data-id]").forEach(function (li) {
       if (Number(li.dataset.id) > m.id && after === null) after = li;
     });
-    log.insertBefore(node, after);
+    log.insertBefore(node, after || log.querySelector(".chat-pending"));
     if (m.id > lastId) {
       lastId = m.id;
       if (after === null) node.scrollIntoView({ block: "end" });
     }
+  }
+
+  function pendingNode(clientId) {
+    var found = null;
+    log.querySelectorAll(".chat-pending").forEach(function (li) {
+      if (li.dataset.clientId === clientId) found = li;
+    });
+    return found;
+  }
+
+  function showPending(entry) {
+    var li = el("li", "chat-msg mine chat-pending");
+    li.dataset.clientId = entry.client_id;
+    li.appendChild(el("p", "chat-meta chat-sending", t.sending));
+    var text = el("div", "chat-body");
+    linkify(text, entry.body);
+    li.appendChild(text);
+    log.appendChild(li);
+    li.scrollIntoView({ block: "end" });
+  }
+
+  function forget(clientId) {
+    outbox = outbox.filter(function (e) { return e.client_id !== clientId; });
+    delete inflight[clientId];
+    saveOutbox();
+    var node = pendingNode(clientId);
+    if (node) node.remove();
+  }
+
+  function acknowledged(clientId, message) {
+    forget(clientId);
+    if (message) show(message);
+  }
+
+  function refused(clientId, code) {
+    if (code === "rate_limited") { delete inflight[clientId]; return; }  // the timer tries again
+    var entry = outbox.filter(function (e) { return e.client_id === clientId; })[0];
+    forget(clientId);
+    // Refused for good (too long, group closed ...): the text goes back into the box, not away.
+    var box = form && form.querySelector("[name=body]");
+    if (entry && box && !box.value) box.value = entry.body;
+  }
+
+  function postEntry(entry) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf());
+    data.append("body", entry.body);
+    if (entry.reply_to) data.append("reply_to", entry.reply_to);
+    data.append("client_id", entry.client_id);
+    fetch(root.dataset.sendUrl, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("json") !== -1;
+        if (json) return r.json();
+        if (r.status === 403 || r.status === 404) return { errors: [t.forbidden], code: "forbidden" };
+        throw new Error(String(r.status));  // a server error page: try again later
+      })
+      .then(function (json) {
+        if (json.errors) { errorEl.textContent = json.errors.join(" "); refused(entry.client_id, json.code); return; }
+        acknowledged(entry.client_id, json.message);
+      })
+      .catch(function () { delete inflight[entry.client_id]; });
+  }
+
+  // Send what the outbox holds and is not already on its way: over the socket once it has
+  // resumed (so stored messages come first), over HTTP while it is down.
+  function flush() {
+    var now = Date.now();
+    var open = socket && socket.readyState === WebSocket.OPEN;
+    if (open && !resumed) return;
+    outbox.forEach(function (entry) {
+      if (inflight[entry.client_id] && now - inflight[entry.client_id] < RESEND_AFTER) return;
+      inflight[entry.client_id] = now;
+      if (open) {
+        socket.send(JSON.stringify({ type: "message.send", body: entry.body, reply_to: entry.reply_to, client_id: entry.client_id }));
+      } else {
+        postEntry(entry);
+      }
+    });
   }
 
   function markRead() {
@@ -148,11 +246,16 @@
         frame.messages.forEach(show);
         break;
       case "resume.done":
-        if (frame.more) socket.send(JSON.stringify({ type: "resume", last_id: frame.last_id }));
-        else markRead();
+        if (frame.more) { socket.send(JSON.stringify({ type: "resume", last_id: frame.last_id })); break; }
+        markRead();
+        resumed = true;
+        inflight = {};  // whatever was on its way may have been lost with the old socket
+        flush();
         break;
       case "message.ack":
         errorEl.textContent = "";
+        if (frame.client_id) acknowledged(frame.client_id, frame.message);
+        else if (frame.message) show(frame.message);
         break;
       case "typing":
         typingEl.textContent = frame.user.name + " " + t.typing;
@@ -172,6 +275,7 @@
         break;
       case "error":
         errorEl.textContent = frame.message;
+        if (frame.client_id) refused(frame.client_id, frame.code);
         break;
     }
   }
@@ -185,6 +289,7 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     setStatus(t.connecting);
+    resumed = false;
     socket = new WebSocket(scheme + location.host + root.dataset.socket);
     socket.onmessage = function (event) { handle(JSON.parse(event.data)); };
     socket.onclose = function (event) {
@@ -214,20 +319,29 @@
       errorEl.textContent = "";
       var text = body.value;
       var reply = replyTo.value ? Number(replyTo.value) : null;
-      if ((file && file.files.length) || !socket || socket.readyState !== WebSocket.OPEN) {
+      if (file && file.files.length) {
+        // A file cannot wait in the outbox: it goes over HTTP now, and the form keeps the text
+        // and the file until the server has stored them.
+        form.querySelector("[name=client_id]").value = newClientId();
         var data = new FormData(form);
         fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
           .then(function (r) { return r.json(); })
           .then(function (json) {
             if (json.errors) { errorEl.textContent = json.errors.join(" "); return; }
             form.reset(); cancelReply();
+            if (json.message) show(json.message);
           })
           .catch(function () { errorEl.textContent = t.offline; });
         return;
       }
       if (!text.trim()) return;
-      socket.send(JSON.stringify({ type: "message.send", body: text, reply_to: reply, client_id: String(Date.now()) }));
+      // Into the outbox first (it survives a reload), then the box is free for the next one.
+      var entry = { client_id: newClientId(), body: text, reply_to: reply };
+      outbox.push(entry);
+      saveOutbox();
+      showPending(entry);
       body.value = ""; cancelReply();
+      flush();
     });
     body.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
@@ -252,5 +366,8 @@
     function cancelReply() { replyTo.value = ""; replying.hidden = true; }
   }
   document.addEventListener("visibilitychange", markRead);
+  outbox.forEach(showPending);  // left from before a reload: sent again once connected
+  setInterval(flush, 3000);
+  window.addEventListener("online", flush);
   connect();
 })();
