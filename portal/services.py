@@ -166,7 +166,9 @@ def region_tree_load(*, tree: tuple, parent: Region | None = None) -> int:
     Existing codes are left as they are, so loading the same tree twice changes nothing.
     """
     existing = set(Region.objects.values_list("code", flat=True))
-    return _add_regions(tree, parent, existing)
+    added = _add_regions(tree, parent, existing)
+    Region.shape_changed()
+    return added
 
 
 def _add_regions(tree, parent, existing) -> int:
@@ -175,7 +177,10 @@ def _add_regions(tree, parent, existing) -> int:
         if code in existing:
             node = Region.objects.get(code=code)
         else:
-            fields = {"code": code, "name": name}
+            # In these trees the depth is the level; a 9-digit code is always a judicial office.
+            depth = parent.depth + 1 if parent else 1
+            level = Region.Level.JUDICIAL_OFFICE if len(code) == 9 else depth
+            fields = {"code": code, "name": name, "level": level}
             node = parent.add_child(**fields) if parent else Region.add_root(**fields)
             parent = Region.objects.get(pk=parent.pk) if parent else None  # treebeard: refresh
             added += 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal import services
 from portal.models import Region, StaffRole
 from portal.selectors import regions_covered_by, user_covers_region
 from tests import factories
@@ -102,3 +103,51 @@ def test_the_smallest_region_holding_several_places(regions):
     assert common("440106005", "440104003") == regions["440100"].path
     assert common("440106005") == regions["440106005"].path
     assert common("440106005", "510107001") == ""
+
+
+DONGGUAN = (
+    (
+        "440000",
+        "广东省",
+        (
+            (
+                "441900",
+                "东莞市",
+                (("441900003", "东城街司法所", ()), ("441900004", "南城街司法所", ())),
+            ),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def dongguan(regions):
+    """东莞 has no counties: its towns' judicial offices sit straight under the city."""
+    services.region_tree_load(tree=DONGGUAN)
+    return {r.code: r for r in Region.objects.filter(code__startswith="4419")}
+
+
+def test_an_office_straight_under_a_city_is_an_office_and_the_city_is_its_county(dongguan):
+    city, dongcheng, nancheng = dongguan["441900"], dongguan["441900003"], dongguan["441900004"]
+    assert dongcheng.depth == 3 and dongcheng.level == Region.Level.JUDICIAL_OFFICE
+    assert Region.level_of(dongcheng.path) == Region.Level.JUDICIAL_OFFICE
+    assert (dongcheng.county_path, dongcheng.city_path) == (city.path, city.path)
+    assert Region.path_at_level(dongcheng.path, Region.Level.COUNTY) == city.path
+    assert Region.path_at_level(dongcheng.path, Region.Level.JUDICIAL_OFFICE) == dongcheng.path
+    assert city.county_path == city.path  # the city does a county's work
+    assert dongcheng.same_place(nancheng, Region.Level.COUNTY)
+    assert not dongcheng.same_place(nancheng, Region.Level.JUDICIAL_OFFICE)
+    levels = [
+        Region.shared_level(dongcheng.path, other.path) for other in (dongcheng, nancheng, city)
+    ]
+    assert levels == [Region.Level.JUDICIAL_OFFICE, Region.Level.COUNTY, Region.Level.COUNTY]
+
+
+def test_a_city_without_counties_changes_nothing_for_a_city_with_counties(dongguan, regions):
+    guangzhou_office, dongcheng = regions["440106005"], dongguan["441900003"]
+    assert Region.shared_level(guangzhou_office.path, dongcheng.path) == Region.Level.PROVINCE
+    assert guangzhou_office.county_path == regions["440106"].path
+    assert Region.path_at_level(regions["440100"].path, Region.Level.COUNTY) is None
+    assert set(Region.objects.county_level().values_list("code", flat=True)) >= {
+        "440106", "441900"}  # fmt: skip
+    assert "440100" not in set(Region.objects.county_level().values_list("code", flat=True))
