@@ -12,8 +12,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def execution_area_choices(regions):
-    """Cities and counties of the provinces the given regions lie in."""
+def execution_area_choices(regions, keep=()):
+    """Cities and counties of the provinces the given regions lie in (retired ones only when
+    the group already names them)."""
     provinces = (
         regions.annotate(province=Region.path_at_level_sql(Region.Level.PROVINCE))
         .values_list("province", flat=True)
@@ -23,7 +24,9 @@ def execution_area_choices(regions):
     for path in provinces:
         scope |= Q(path__startswith=path)
     return Region.objects.filter(
-        scope, depth__in=[Region.Level.CITY, Region.Level.COUNTY]
+        Q(retired_at__isnull=True) | Q(pk__in=[getattr(r, "pk", r) for r in keep]),
+        scope,
+        level__in=[Region.Level.CITY, Region.Level.COUNTY],
     ).order_by("path")
 
 
@@ -103,12 +106,18 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        # Offices at any depth (东莞's sit straight under the city); a retired one only for the
+        # group already there, so editing it does not force a move.
+        current = self.initial.get("judicial_office")
         self.fields["judicial_office"].queryset = regions.filter(
-            depth=Region.Level.JUDICIAL_OFFICE
+            Q(retired_at__isnull=True) | Q(pk=getattr(current, "pk", current)),
+            level=Region.Level.JUDICIAL_OFFICE,
         ).order_by("path")
         # The execution area may reach beyond the coordinator's own region but not beyond its
         # province (the service checks that too); cities and counties are fine-grained enough.
-        self.fields["approved_regions"].queryset = execution_area_choices(regions)
+        self.fields["approved_regions"].queryset = execution_area_choices(
+            regions, keep=self.initial.get("approved_regions", ())
+        )
         # Counties indented under their city, so the flat list reads as a tree.
         self.fields["approved_regions"].label_from_instance = lambda r: (
             "\u3000" * (r.level - Region.Level.CITY) + r.name

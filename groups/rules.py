@@ -20,11 +20,6 @@ from django.utils.translation import gettext as _
 
 from portal.models import Region  # its path helpers only: plain string functions
 
-# Path lengths for the engine's vectorised copy (matching); read from portal.Region, which alone
-# knows how levels sit in a treebeard path.
-STEPLEN = Region.steplen
-COUNTY = Region.path_length(Region.Level.COUNTY)
-
 
 def covers(region_path: str, path: str) -> bool:
     """Whether `path` is the region at `region_path` or lies beneath it."""
@@ -39,7 +34,8 @@ def _listed(paths: Iterable[str], names: Mapping[str, str] | None) -> str:
 
 
 def execution_area(approved_paths: Iterable[str], office_path: str) -> tuple[str, ...]:
-    """The approved execution area; without one, the county of the judicial office."""
+    """The approved execution area; without one, the county of the judicial office (for an
+    office straight under a city without counties, such as a town of 东莞, that city)."""
     county = Region.path_at_level(office_path, Region.Level.COUNTY) or office_path
     return tuple(approved_paths) or (county,)
 

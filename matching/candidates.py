@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from groups.rules import STEPLEN
 from matching.facts import OfferFacts, PersonFacts
 from matching.read import DEAD_REFERRALS, slots_from_bits
 
@@ -40,11 +39,6 @@ class Pool:
     offers: list[OfferFacts] = field(default_factory=list)
     region_names: dict[str, str] = field(default_factory=dict)  # path -> name
     organisation: dict[tuple[str, int], str] = field(default_factory=dict)  # offer -> org name
-
-
-def ancestor_paths(office_paths) -> set[str]:
-    """Every region an office lies in: the prefixes of its treebeard path."""
-    return {p[:end] for p in office_paths for end in range(STEPLEN, len(p) + 1, STEPLEN)}
 
 
 def _load():
@@ -79,7 +73,9 @@ def people_queryset(*, office_paths):
     in_region = {
         pid
         for pid, status in VolunteerProfile.regions.through.objects.filter(
-            region_id__in=Region.objects.filter(path__in=ancestor_paths(office_paths)).values("pk")
+            region_id__in=Region.objects.filter(
+                path__in=Region.paths_above_all(office_paths)
+            ).values("pk")
         ).values_list("volunteerprofile_id", "volunteerprofile__status")
         if status == approved
     }

@@ -13,7 +13,7 @@ from groups.rules import execution_area
 from matching import weights as w
 from matching.assignment import FORBIDDEN
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
-from matching.scoring import shared_depth
+from portal.models import Region
 
 PARTS = ("morning", "afternoon", "evening")
 BENEFIT_NEED = {"housing": "housing", "meals": "health", "training": "vocational_skills"}
@@ -53,8 +53,8 @@ def _near(groups, region_paths_of, *, covering: bool):
     covers = np.zeros((len(offices), len(region_paths_of)), dtype=bool)
     for oi, office in enumerate(offices):
         for ci, paths in enumerate(region_paths_of):
-            depth = max((shared_depth(p, office) for p in paths), default=0)
-            near[oi, ci] = w.CLOSENESS.get(depth, 0.0)
+            level = max((Region.shared_level(p, office) for p in paths), default=0)
+            near[oi, ci] = w.CLOSENESS.get(level, 0.0)
             if covering:
                 covers[oi, ci] = any(office.startswith(p) for p in paths)
     row_of = {office: oi for oi, office in enumerate(offices)}

@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import CorrectionGroup, SuggestionSeen
-from groups.rules import COUNTY
-from matching.candidates import ancestor_paths
 from matching.suggest import suggestions_for_groups
 from partners.models import JobPlacement, Programme
 from portal.changes import Changes
+from portal.models import Region
 from volunteers.models import VolunteerProfile
 
 log = logging.getLogger(__name__)
@@ -111,7 +110,7 @@ def groups_for_postings(*, job_ids=(), programme_ids=()) -> list[int]:
     if programme_ids:
         links = Programme.regions.through.objects.filter(programme_id__in=programme_ids)
         places.update(links.values_list("region__path", flat=True))
-    return groups_near({p[:COUNTY] if len(p) > COUNTY else p for p in places})
+    return groups_near({Region.path_at_level(p, Region.Level.COUNTY) or p for p in places})
 
 
 def on_changes(changes: Changes) -> None:
@@ -185,7 +184,7 @@ def _coordinators(groups):
     roles = list(
         StaffRole.objects.filter(
             role=StaffRole.Role.COORDINATOR,
-            region__path__in=ancestor_paths({g.judicial_office.path for g in groups}),
+            region__path__in=Region.paths_above_all(g.judicial_office.path for g in groups),
         ).values_list("user_id", "region__path")
     )
 

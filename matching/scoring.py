@@ -7,9 +7,9 @@ from django.utils.translation import get_language, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from groups.reference import NEEDS
-from groups.rules import STEPLEN
 from matching import weights as w
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
+from portal.models import Region
 
 # Marked for translation here, translated one at a time when used (scoring runs thousands of
 # times in a refresh: translating every name on each call was most of its cost).
@@ -69,21 +69,10 @@ def coverage(serves: frozenset[str], needs: dict[str, int]) -> float:
     return sum(w.PRIORITY_WEIGHT[p] for code, p in needs.items() if code in serves) / total
 
 
-def shared_depth(a: str, b: str) -> int:
-    """How many levels two region paths share (1 province .. 4 judicial office)."""
-    depth = 0
-    while depth < 4:
-        end = (depth + 1) * STEPLEN
-        if len(a) < end or len(b) < end or a[:end] != b[:end]:
-            break
-        depth += 1
-    return depth
-
-
 def closeness(paths: tuple[str, ...], office_path: str) -> float:
     """How near the candidate is: the deepest level any of their regions shares with the
     group's judicial office (serving the whole county counts as the same county)."""
-    best = max((shared_depth(path, office_path) for path in paths), default=0)
+    best = max((Region.shared_level(path, office_path) for path in paths), default=0)
     return w.CLOSENESS.get(best, 0.0)
 
 

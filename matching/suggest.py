@@ -24,6 +24,7 @@ from matching.assignment import FORBIDDEN
 from matching.facts import GroupFacts, OfferFacts, PersonFacts
 from matching.matrix import offers_matrix, people_matrix
 from matching.read import group_facts, unmet_needs
+from portal.models import Region
 
 KINDS = ("social_worker", "volunteer", "job", "programme")
 PEOPLE = ("social_worker", "volunteer")
@@ -75,7 +76,7 @@ def _pool(facts: list[GroupFacts]) -> candidates.Pool:
 
 
 def _nearest_region(person: PersonFacts, group: GroupFacts, names: dict[str, str]) -> str:
-    paths = sorted(person.region_paths, key=lambda p: -scoring.shared_depth(p, group.office_path))
+    paths = sorted(person.region_paths, key=lambda p: -Region.shared_level(p, group.office_path))
     return names.get(paths[0], "") if paths else ""
 
 

@@ -144,7 +144,7 @@ def _chosen_region(request, regions):
     code = request.POST.get("region") or request.GET.get("region")
     if not code:
         return None
-    region = regions.filter(code=code, depth__lte=Region.Level.COUNTY).first()
+    region = regions.filter(code=code, level__lte=Region.Level.COUNTY).first()
     if region is None:
         raise Http404
     return region
@@ -206,6 +206,6 @@ def region_proposal(request):
             "gain": gain,
             "percent": percent,
             "region": region,
-            "counties": regions.filter(depth=Region.Level.COUNTY).order_by("path"),
+            "counties": regions.active().county_level().order_by("path"),
         },
     )

@@ -14,7 +14,7 @@ class RegionCodeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, through, **kwargs):
         self.through = through
-        kwargs.setdefault("queryset", Region.objects.filter(depth__lte=Region.Level.COUNTY))
+        kwargs.setdefault("queryset", Region.objects.filter(level__lte=Region.Level.COUNTY))
         kwargs.setdefault("to_field_name", "code")
         super().__init__(*args, **kwargs)
 

@@ -35,7 +35,7 @@ class Form(forms.Form):
 
 def _regions():
     # Regions down to counties: a job's place or a programme's area is rarely finer.
-    return Region.objects.filter(depth__lte=Region.Level.COUNTY).order_by("path")
+    return Region.objects.active().filter(level__lte=Region.Level.COUNTY).order_by("path")
 
 
 class OrganisationForm(Form):

@@ -21,7 +21,7 @@ PROGRAMME_TITLES = ("法律援助咨询日", "心理健康团体辅导", "职业
 
 
 def _counties():
-    counties = list(Region.objects.filter(depth=Region.Level.COUNTY))
+    counties = list(Region.objects.county_level())
     if not counties:
         raise ValueError("Load regions first (seed_demo does).")
     return counties

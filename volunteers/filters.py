@@ -9,10 +9,10 @@ from volunteers.models import Skill, VolunteerProfile
 def _regions_of(request):
     """The counties and judicial offices the coordinator covers: a short list to choose from."""
     if request is None:
-        return Region.objects.filter(depth__gte=Region.Level.COUNTY)
+        return Region.objects.county_or_below()
     return (
         regions_covered_by(request.user, role=StaffRole.Role.COORDINATOR)
-        .filter(depth__gte=Region.Level.COUNTY)
+        .county_or_below()
         .order_by("path")
     )
 

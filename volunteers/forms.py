@@ -31,8 +31,9 @@ class BaseForm(forms.Form):
 
 
 def served_region_choices():
-    """Counties and judicial offices, which is where volunteers serve."""
-    return Region.objects.filter(depth__gte=Region.Level.COUNTY).order_by("path")
+    """Counties and judicial offices (and the cities acting as counties), which is where
+    volunteers serve; retired regions are not offered."""
+    return Region.objects.active().county_or_below().order_by("path")
 
 
 class ProfileForm(BaseForm):

@@ -41,9 +41,7 @@ def run(options, *, rng: random.Random, bar: dict) -> None:
 
 def create_people(count: int, *, kind: str, rng: random.Random, progress=None, regions=None) -> int:
     """Create `count` accounts of `kind`, each with a profile serving one or two regions."""
-    regions = list(
-        regions or Region.objects.filter(depth__gte=Region.Level.COUNTY).only("pk", "code")
-    )
+    regions = list(regions or Region.objects.county_or_below().only("pk", "code"))
     skills = list(Skill.objects.values_list("pk", flat=True))
     languages = list(Language.objects.values_list("pk", flat=True))
     start = User.objects.count()

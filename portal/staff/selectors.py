@@ -9,7 +9,11 @@ from portal.models import Region, StaffRole, User
 
 def manageable_regions(user: User) -> QuerySet[Region]:
     """The regions the user may give roles over, in tree order (the forms' region choices)."""
-    return rights.regions_with(user, rights.STAFF_MANAGE).order_by("path")
+    return (
+        rights.regions_with(user, rights.STAFF_MANAGE)
+        .filter(retired_at__isnull=True)  # a retired region takes no new roles
+        .order_by("path")
+    )
 
 
 def staff_roles_visible_to(user: User) -> QuerySet[StaffRole]:
