@@ -67,7 +67,11 @@ class SectionView:
             "title": str(self.section.title),
             "months": [f"{month:%Y-%m}" for month in months],
             "series": [
-                {"name": row.label, "data": [v.number for v in row.trend]}
+                {
+                    "name": row.label,
+                    "share": row.figure.unit == f.SHARE,
+                    "data": [v.number for v in row.trend],
+                }
                 for row in self.rows
                 if row.figure.headline
             ],

@@ -32,12 +32,18 @@
   }
 
   function trend(element, section) {
+    // A share (0-100 %) gets an axis of its own on the right, beside counts and hours.
+    var shares = section.series.some(function (s) { return s.share; });
+    var axes = [{ type: "value", minInterval: 1 }];
+    if (shares) axes.push({ type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" },
+                            splitLine: { show: false } });
     draw(element, Object.assign(base(), {
       legend: { top: 0, type: "scroll" },
       xAxis: { type: "category", data: section.months, axisLabel: { hideOverlap: true } },
-      yAxis: { type: "value", minInterval: 1 },
+      yAxis: axes,
       series: section.series.map(function (s) {
-        return { name: s.name, type: "line", data: s.data, connectNulls: false, symbolSize: 6 };
+        return { name: s.name, type: "line", data: s.data, connectNulls: false, symbolSize: 6,
+                 yAxisIndex: s.share ? 1 : 0 };
       })
     }));
   }
