@@ -195,9 +195,14 @@ class ServiceRecordForm(BaseForm):
 
     def __init__(self, *args, profile: VolunteerProfile, **kwargs):
         super().__init__(*args, **kwargs)
+        # The user's own active membership decides, not the other members': excluding on
+        # memberships__role would drop every group that has a learner, i.e. nearly all.
+        serves = Membership.objects.filter(user_id=profile.user_id, left_at__isnull=True).exclude(
+            role=Membership.Role.LEARNER
+        )
         self.fields["group"].queryset = CorrectionGroup.objects.filter(
-            memberships__user_id=profile.user_id, memberships__left_at__isnull=True
-        ).exclude(memberships__role=Membership.Role.LEARNER)
+            pk__in=serves.values("group_id")
+        ).order_by("code")
         self.fields["activity"].queryset = Activity.objects.filter(
             signups__profile=profile, starts_at__lte=timezone.now()
         )
