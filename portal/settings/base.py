@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings.contract import REQUIRED_IN_PRODUCTION
+from portal.settings.database import database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -134,8 +135,9 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------
 # Database: SQLite file by default, PostgreSQL in production and CI
 # ---------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": database(env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------
