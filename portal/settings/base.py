@@ -12,6 +12,9 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from portal.settings.contract import REQUIRED_IN_PRODUCTION
 from portal.settings.database import database
@@ -164,8 +167,17 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # socket_timeout None: redis-py's default equals the layer's 5-second
-                # blocking read, and idle consumers then die with TimeoutError.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # blocking read, and idle consumers then die with TimeoutError. The retries:
+                # after Redis restarts, the pool's old connections fail once each; a command
+                # reconnects and tries again instead of failing the socket that asked.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "retry": AsyncRetry(ExponentialBackoff(cap=1, base=0.1), 3),
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
                 "prefix": "portal",
                 "group_expiry": 86400,
             },
