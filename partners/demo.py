@@ -12,6 +12,7 @@ from partners import services
 from partners.credit_code import make_credit_code
 from partners.models import (
     Affiliation,
+    Consent,
     JobPlacement,
     Organisation,
     OrganisationMember,
@@ -150,6 +151,16 @@ def _demo_referral() -> bool:
     )  # fmt: skip
     if not (lead and job and group) or Referral.objects.filter(group=group, job=job).exists():
         return False
+    # The person signed the consent form for this employer first (PIPL art. 29).
+    if not Consent.objects.filter(group=group, organisation=job.organisation).exists():
+        services.consent_record(
+            group=group,
+            organisation=job.organisation,
+            purpose=Consent.Purpose.JOBS,
+            scope="同意向该企业推荐就业，可告知技能、可工作时间和工作经历。",
+            given_on=timezone.localdate(),
+            recorded_by=lead,
+        )
     services.referral_create(
         group=group,
         posting=job,

@@ -5,7 +5,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from partners.credit_code import normalise_credit_code, validate_credit_code
-from partners.models import FollowUp, JobPlacement, Organisation, Programme, Referral
+from partners.models import Consent, FollowUp, JobPlacement, Organisation, Programme, Referral
 from partners.services.referrals import LEAD_MOVES, ORGANISATION_MOVES
 from portal.models import Region
 from volunteers.models import Skill
@@ -202,6 +202,24 @@ class AffiliationRequestForm(Form):
             "hours and how many groups you serve in, never which groups."
         ),
     )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ConsentForm(Form):
+    """The paper consent form, as the lead records it (partners.services.consent_record)."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    purpose = forms.ChoiceField(label=_("Consented to"), choices=Consent.Purpose.choices)
+    scope = forms.CharField(
+        label=_("Scope"),
+        max_length=Consent._meta.get_field("scope").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=Consent._meta.get_field("scope").help_text,
+    )
+    given_on = forms.DateField(label=_("Signed on"), widget=DATE)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -273,6 +273,66 @@ class Programme(Posting):
         ]
 
 
+class Consent(models.Model):
+    """The supervised person's consent to the group being referred to one organisation for one
+    purpose. A criminal record is sensitive personal information (PIPL art. 29: separate
+    consent): the person signs on paper, the group's lead (or a coordinator of its region)
+    records here when, for what and within which scope, and keeps the paper. Without a live
+    consent a referral to the organisation is refused; withdrawing it withdraws the referrals it
+    covered and ends the organisation's contacts' places in the group at once."""
+
+    class Purpose(models.TextChoices):
+        JOBS = "jobs", _("Job referrals (就业推荐)")
+        PROGRAMMES = "programmes", _("Support programmes (帮扶项目)")
+
+    group = models.ForeignKey(
+        "groups.CorrectionGroup", on_delete=models.CASCADE, related_name="referral_consents"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("organisation"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    scope = models.TextField(
+        _("scope"),
+        max_length=500,
+        help_text=_(
+            "What the person agreed the organisation may learn and do, as on the signed form. "
+            "Never write names, ID numbers, phone numbers or addresses here."
+        ),
+    )
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent to referrals")
+        verbose_name_plural = _("consents to referrals")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "organisation", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_live",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} · {self.organisation} · {self.get_purpose_display()}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class Referral(models.Model):
     """A group referred to one job or one programme, under its pseudonym."""
 
@@ -297,6 +357,10 @@ class Referral(models.Model):
     # Denormalised from the posting: "every referral of this organisation" is one indexed query.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="referrals"
+    )
+    # The person's consent the referral was made under (erased facts and withdrawn with it).
+    consent = models.ForeignKey(
+        Consent, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
     # Only what the lead chose to share: {"skills": [...], "availability": "...", ...}.
     shared = models.JSONField(_("shared facts"), default=dict, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from partners.views import affiliations, postings, referrals
+from partners.views import affiliations, consents, postings, referrals
 from partners.views import organisations as org
 
 app_name = "partners"
@@ -74,6 +74,12 @@ urlpatterns = [
     path("verification/", org.verification_queue, name="verification"),
     path("verification/<int:pk>/", org.verify, name="verify"),
     path("verification/<int:pk>/licence/", org.licence_file, name="licence"),
+    path("groups/<str:code>/consents/", consents.consent_list, name="consents"),
+    path(
+        "groups/<str:code>/consents/<int:pk>/withdraw/",
+        consents.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("referrals/", referrals.referral_list, name="referrals"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral"),
     path("referrals/<int:pk>/move/", referrals.referral_move, name="referral_move"),

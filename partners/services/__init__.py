@@ -7,6 +7,7 @@ from partners.services.affiliations import (
     affiliation_request,
     affiliations_end_for_left,
 )
+from partners.services.consents import consent_record, consent_withdraw
 from partners.services.organisations import (
     invitation_accept,
     invitation_create,
@@ -35,6 +36,8 @@ __all__ = [
     "affiliation_end",
     "affiliation_request",
     "affiliations_end_for_left",
+    "consent_record",
+    "consent_withdraw",
     "follow_up_record",
     "follow_ups_notify_due",
     "invitation_accept",

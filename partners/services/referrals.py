@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
 from messaging.services import notify
-from partners import eligibility, selectors
-from partners.models import FollowUp, JobPlacement, Referral, ReferralStep
+from partners import consents, eligibility, selectors
+from partners.models import Consent, FollowUp, JobPlacement, Referral, ReferralStep
 from portal import events
 from portal.models import User
 from portal.services import audit_record
@@ -75,7 +75,8 @@ def referral_create(
     *, group: CorrectionGroup, posting, shared: dict, referred_by: User, note: str = ""
 ) -> Referral:
     """Refer a group to an open job or programme under its pseudonym, sharing only the facts
-    chosen. Refused, with the reason in words, when the group's restrictions forbid it."""
+    chosen. Refused, with the reason in words, when the group's restrictions forbid it or the
+    person's consent to referrals to the organisation for this purpose is not on record."""
     group = CorrectionGroup.objects.select_for_update().get(pk=group.pk)
     # The lead refers in casework; a coordinator of the region refers when accepting a match.
     if not (
@@ -99,6 +100,21 @@ def referral_create(
             _("Group %(code)s has already been referred to “%(title)s”.")
             % {"code": group.code, "title": posting}
         )
+    # After the group's lock (consent_withdraw takes them in the same order).
+    consent = consents.live_consent(
+        group, posting.organisation, consents.purpose_of(posting), lock=True
+    )
+    if consent is None:
+        raise ValidationError(
+            _(
+                "The person has not consented to %(purpose)s with %(org)s: first record the "
+                "consent they signed, on the group's “Consents to referrals” page."
+            )
+            % {
+                "purpose": Consent.Purpose(consents.purpose_of(posting)).label,
+                "org": posting.organisation,
+            }
+        )
     reasons = eligibility.posting_refusals(group, posting)
     if reasons:
         raise ValidationError(reasons)
@@ -110,6 +126,7 @@ def referral_create(
                 job=posting if is_job else None,
                 programme=None if is_job else posting,
                 organisation=posting.organisation,
+                consent=consent,
                 shared=_check_shared(shared),
                 note=note.strip(),
                 referred_by=referred_by,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import forms, selectors, services
+from partners import consents, forms, selectors, services
 from partners.models import FollowUp, JobPlacement, Programme
 from portal.forms import apply_errors
 
@@ -39,7 +39,17 @@ def refer(request, pk, kind):
         else:
             messages.success(request, _("The group was referred."))
             return redirect("partners:referral", pk=referral.pk)
-    return render(request, "partners/refer.html", {"form": form, "posting": posting, "kind": kind})
+    return render(
+        request,
+        "partners/refer.html",
+        {
+            "form": form,
+            "posting": posting,
+            "kind": kind,
+            "purpose": consents.purpose_of(posting),
+            "without_consent": list(consents.groups_without_consent(groups, posting)[:20]),
+        },
+    )
 
 
 @login_required

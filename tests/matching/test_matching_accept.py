@@ -12,7 +12,7 @@ from groups.models import MatchDecline, Membership
 from matching import services, suggest
 from messaging.models import Notification
 from partners import services as partner_services
-from partners.models import Programme, Referral
+from partners.models import Consent, Programme, Referral
 from portal.models import AccountKind, AuditEvent
 from tests import factories
 from tests.groups.conftest import group_data
@@ -61,6 +61,9 @@ def build_world(regions):
     programme = partner_factories.programme(
         organisation, owner, kind=Programme.Kind.LEGAL_AID, title="社区法律援助课堂"
     )
+    # The person signed consent to referrals to the enterprise, for jobs and programmes.
+    for purpose in Consent.Purpose.values:
+        partner_factories.consent(group, organisation, lead, purpose=purpose)
     return SimpleNamespace(
         group=group,
         coordinator=coordinator,
@@ -170,6 +173,21 @@ def test_the_lead_accepting_a_programme_refers_the_group(world):
         actor=world.lead, group=world.group, kind="programme", candidate_id=world.programme.pk
     )
     assert Referral.objects.get().programme == world.programme
+
+
+def test_accepting_a_job_without_the_persons_consent_is_refused_in_words(world):
+    partner_services.consent_withdraw(
+        consent=Consent.objects.get(group=world.group, purpose=Consent.Purpose.JOBS),
+        withdrawn_by=world.lead,
+    )
+    before = world.group.memberships.count()
+    with pytest.raises(ValidationError) as refused:
+        services.suggestion_accept(
+            actor=world.lead, group=world.group, kind="job", candidate_id=world.job.pk
+        )
+    message = " ".join(refused.value.messages)
+    assert "尚未同意" in message and world.organisation.name in message
+    nothing_written(world, before_members=before)
 
 
 def test_a_coordinator_of_the_region_accepting_a_job_refers_the_group(world):

@@ -17,6 +17,7 @@ from portal.models import AuditEvent
 from tests import factories
 from tests.groups.conftest import group_data
 from tests.matching.test_matching_accept import build_world
+from tests.partners import factories as partner_factories
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -108,6 +109,7 @@ def test_two_leads_taking_a_jobs_last_position_at_once(world):
     for group in world.groups[1:]:
         lead = factories.SocialWorkerFactory()
         group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=world.coordinator)
+        partner_factories.consent(group, world.organisation, lead)  # each person signed
         leads.append(lead)
     calls = [
         lambda lead=lead, group=group: services.suggestion_accept(

@@ -188,6 +188,18 @@ def test_the_lead_refers_the_group_to_a_job_through_the_page(world, client_for):
     assert Referral.objects.get().job == world.job
 
 
+def test_a_job_the_person_has_not_consented_to_is_refused_with_the_reason(world, client_for):
+    from partners.models import Consent
+
+    Consent.objects.filter(group=world.group).delete()  # nothing signed
+    response = client_for(world.lead).post(
+        url("suggestion_accept", world), {"kind": "job", "candidate_id": world.job.pk}
+    )
+    assert response.status_code == 302
+    assert "尚未同意" in flashed(response) and world.organisation.name in flashed(response)
+    assert not Referral.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("view", "data", "expected"),
     [

@@ -7,6 +7,7 @@ import pytest
 
 from groups import services as group_services
 from partners import services
+from partners.models import Consent
 from tests import factories
 from tests.groups.conftest import group_data
 from tests.partners import factories as partner_factories
@@ -37,7 +38,14 @@ def build_world(regions):
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
     lead = factories.SocialWorkerFactory(display_name="刘芳")
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
+    # The person signed consent to referrals to this enterprise (tests/partners/test_consent.py
+    # covers referrals without one).
+    consents = {
+        purpose: partner_factories.consent(group, org, lead, purpose=purpose)
+        for purpose in Consent.Purpose.values
+    }
     return SimpleNamespace(
+        consents=consents,
         coordinator=coordinator,  # covers 天河区: verifies, sees the group's referrals
         owner=owner,
         member=member,

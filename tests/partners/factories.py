@@ -114,3 +114,19 @@ def programme(org, by, *, publish=True, **changes) -> Programme:
 
 def offence(code):
     return OffenceCategory.objects.get(code=code)
+
+
+def consent(group, organisation, recorded_by, *, purpose="jobs", **changes):
+    """The person's signed consent to referrals of `group` to `organisation`, as recorded."""
+    data = {
+        "scope": "同意向该单位推荐，可告知技能、可工作时间和工作经历。",
+        "given_on": timezone.localdate(),
+    }
+    data.update(changes)
+    return services.consent_record(
+        group=group,
+        organisation=organisation,
+        purpose=purpose,
+        recorded_by=recorded_by,
+        **data,
+    )

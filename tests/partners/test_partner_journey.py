@@ -179,6 +179,16 @@ def test_from_sign_up_to_the_30_day_follow_up(cast, browser, live_server, settin
     assert_fits_phone(social_worker)
     social_worker.click(f'main a[href="/partners/jobs/{job.pk}/"]')
     social_worker.click(f'main a[href="/partners/job/{job.pk}/refer/"]')
+    # The person's signed consent is not on record yet: the page leads to the group's consents.
+    social_worker.click(f'main a[href^="/partners/groups/{group.code}/consents/"]')
+    expect(social_worker.locator("[name=organisation]")).to_have_value(str(organisation.pk))
+    expect(social_worker.locator("[name=purpose]")).to_have_value("jobs")
+    social_worker.fill("[name=scope]", "同意向该企业推荐就业，可告知可工作时间和工作经历。")
+    assert_fits_phone(social_worker)
+    submit(social_worker)
+    expect(social_worker.locator("main .consent .badge")).to_have_text("有效")
+    screenshot(social_worker, "partners-consent")
+    social_worker.goto(f"/partners/job/{job.pk}/refer/")
     social_worker.select_option("[name=group]", value=group.code)
     social_worker.fill("[name=availability]", "工作日白天")
     social_worker.fill("[name=experience]", "做过三年车工")
@@ -220,6 +230,7 @@ def test_from_sign_up_to_the_30_day_follow_up(cast, browser, live_server, settin
         "organisation.registered",
         "organisation.verified",
         "jobplacement.created",
+        "group.consent_recorded",
         "referral.referred",
         "referral.viewed",
         "referral.hired",
