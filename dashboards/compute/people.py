@@ -73,6 +73,7 @@ def people_active(context: Context, months: list[date], regions) -> Cells:
             date__lt=m.add_months(months[-1], 1),
         )
         .values_list("profile_id", TruncMonth("date"))
+        .order_by()  # the model's ordering would join the DISTINCT
         .distinct()
     )
     checked_in = (
@@ -80,6 +81,7 @@ def people_active(context: Context, months: list[date], regions) -> Cells:
             profile__kind=Kind.VOLUNTEER, checked_in_at__gte=start, checked_in_at__lt=end
         )
         .values_list("profile_id", TruncMonth("checked_in_at"))
+        .order_by()
         .distinct()
     )
     active = {(pk, month_of(when)) for pk, when in [*served, *checked_in]}
