@@ -3,6 +3,7 @@
 An app contributes by having a module of a known name (DESIGN.md layout):
   nav.py       items(user, roles) -> [(label, url)]      the menu (portal.context_processors)
   counts.py    counts() -> {key: int}                     the home page figures
+  todos.py     items(user, roles) -> [portal.todo.Todo]   the to-dos on /me/ (portal.todo)
   demo.py      seed(*, stdout)                            `manage.py seed_demo`
   scale.py     add_arguments(parser); run(options, *, rng, bar)   `manage.py seed_scale`
   schedule.py  BEAT_SCHEDULE = {...}                      Celery beat (portal.celery)

@@ -14,6 +14,7 @@ from portal import health, rights
 from portal.filters import AuditEventFilter
 from portal.models.accounts import SELF_SIGN_UP_KINDS
 from portal.selectors import audit_events_visible_to, staff_roles_of
+from portal.todo import todos_for
 
 AUDIT_LOG_PAGE_SIZE = 50
 
@@ -44,10 +45,11 @@ def readyz(request):
 def dashboard(request):
     """Where a signed-in person starts: what they can do, by role."""
     staff_roles = staff_roles_of(request.user)
+    roles = {r.role for r in staff_roles}
     return render(
         request,
         "portal/dashboard.html",
-        {"staff_roles": staff_roles, "roles": {r.role for r in staff_roles}},
+        {"staff_roles": staff_roles, "roles": roles, "todos": todos_for(request.user, roles)},
     )
 
 
