@@ -193,11 +193,13 @@ def worker_env(broker_url: str, **extra) -> dict:
 
 
 class RedisServer:
-    """A redis-server on a free port with nothing on disk; stop (or kill) it and start it again
-    on the same port, as an operator's restart or a crash would."""
+    """A redis-server on a free port; stop (or kill) it and start it again on the same port, as
+    an operator's restart or a crash would. Nothing on disk, unless `persistent`: then an
+    append-only file (as docker-compose.yml's broker), so what was queued survives a restart."""
 
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, persistent: bool = False):
         self.port = port or free_port()
+        self.persistent = persistent
         self.dir = tempfile.mkdtemp(prefix="test-redis-")
         self.process = None
         self.log: list[str] = []
@@ -207,7 +209,9 @@ class RedisServer:
 
     def start(self) -> None:
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", "--dir", self.dir]  # fmt: skip
+                   "--save", "", "--dir", self.dir]  # fmt: skip
+        command += ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else [
+            "--appendonly", "no"]  # fmt: skip
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
