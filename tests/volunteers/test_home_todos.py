@@ -3,6 +3,8 @@ number of queries that does not grow with the data."""
 
 from django.urls import reverse
 
+from groups import services as group_services
+from groups.models import Membership
 from tests import factories
 from tests.volunteers import factories as vf
 from volunteers.models import VolunteerProfile
@@ -71,3 +73,14 @@ def test_the_home_page_reads_a_fixed_number_of_queries(
     for client, before in zip(clients, small, strict=True):
         with django_assert_max_num_queries(before):
             client.get(reverse("portal:dashboard"))
+
+
+def test_a_learner_sees_this_months_hours_against_the_requirement(world, client_for):
+    learner = factories.LearnerFactory(display_name="李明")
+    group_services.member_add(
+        group=world.group, user=learner, role=Membership.Role.LEARNER, added_by=world.coordinator
+    )
+    page = home(client_for, learner)
+    assert "本月学习" in page and "0 / 8.0 小时" in page and reverse("curriculum:mine") in page
+    assert "未达本月学时的小组" in home(client_for, world.coordinator)
+    assert "明日的线下课" in home(client_for, world.lead)

@@ -1,0 +1,72 @@
+"""To-dos of the curriculum on the home page (portal.todo): a learner's hours this month against
+the requirement, the sessions of tomorrow for those who run them, and for coordinators the
+groups still below the month's hours."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curriculum import conf
+from curriculum.models import LearningHours
+from curriculum.selectors import sessions_visible_to
+from groups.models import CorrectionGroup, Membership
+from portal.models import AccountKind, StaffRole
+from portal.selectors import regions_covered_by
+from portal.todo import Todo
+
+RUNS_SESSIONS = {StaffRole.Role.COORDINATOR, StaffRole.Role.EDUCATION_OFFICER}
+
+
+def _learner(user) -> Todo:
+    month = timezone.localdate().replace(day=1)
+    mine = Membership.objects.filter(
+        user=user, role=Membership.Role.LEARNER, left_at__isnull=True
+    ).values("group_id")
+    minutes = (
+        LearningHours.objects.filter(group_id__in=mine, month=month).aggregate(
+            m=Sum("total_minutes")
+        )["m"]
+        or 0
+    )
+    required = conf.required_minutes()
+    return Todo(
+        _("Learning this month"),
+        reverse("curriculum:mine"),
+        note=_("%(done)s of %(required)s hours")
+        % {
+            "done": round(minutes / 60, 1),
+            "required": round(required / 60, 1),
+        },
+        percent=min(100, minutes * 100 // required) if required else 100,
+        urgent=minutes < required,
+    )
+
+
+def items(user, roles) -> list[Todo]:
+    todos = []
+    if user.kind == AccountKind.LEARNER:
+        todos.append(_learner(user))
+    if user.is_superuser or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER:
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        count = sessions_visible_to(user).filter(starts_at__date=tomorrow).count()
+        todos.append(Todo(_("Sessions tomorrow"), reverse("curriculum:sessions"), count=count))
+    if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
+        month = timezone.localdate().replace(day=1)
+        reached = LearningHours.objects.filter(
+            group=OuterRef("pk"), month=month, total_minutes__gte=conf.required_minutes()
+        )
+        below = CorrectionGroup.objects.filter(
+            judicial_office__in=regions_covered_by(user, role=StaffRole.Role.COORDINATOR),
+            status=CorrectionGroup.Status.ACTIVE,
+        ).filter(~Exists(reached))
+        todos.append(
+            Todo(
+                _("Groups below the month's hours"),
+                reverse("curriculum:report"),
+                count=below.count(),
+            )
+        )
+    return todos
