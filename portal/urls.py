@@ -36,6 +36,7 @@ urlpatterns = [
     path("learning/", include("curriculum.urls")),
     path("messages/", include("messaging.urls")),
     path("search/", include("search.urls")),
+    path("alerts/", include("alerts.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("staff/", include("portal.staff.urls")),
     path("", include(portal_patterns)),
