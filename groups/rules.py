@@ -74,6 +74,18 @@ def closed_group_refusal(closed: bool) -> str | None:
     return _("the group is closed") if closed else None
 
 
+# --- any account, in any role --------------------------------------------------------------------
+
+
+def role_refusal(*, fits: bool, role: str) -> str | None:
+    """Each role is held by the kinds of account made for it (a partner is never a volunteer)."""
+    return None if fits else _("an account of this kind cannot be %(role)s") % {"role": role}
+
+
+def account_refusal(active: bool) -> str | None:
+    return None if active else _("the account is deactivated")
+
+
 # --- a volunteer or social worker ---------------------------------------------------------------
 
 
@@ -106,6 +118,18 @@ def juvenile_refusal(*, is_juvenile: bool, cleared: bool) -> str | None:
 def member_or_declined_refusal(excluded: bool) -> str | None:
     """A person already in the group (or who was), or declined for it, is not proposed again."""
     return _("already in or declined for this group") if excluded else None
+
+
+def member_refusal(active: bool) -> str | None:
+    """A person holds one place in a group at a time (a coordinator may add a past member
+    again: leaving is not a refusal)."""
+    return _("already in this group") if active else None
+
+
+def declined_refusal(declined: bool) -> str | None:
+    """A person a coordinator or lead declined for the group (a turned-down suggestion) does not
+    join it by another way in."""
+    return _("declined for this group") if declined else None
 
 
 # --- a job placement or programme ---------------------------------------------------------------

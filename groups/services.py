@@ -10,21 +10,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import codes
+from groups import codes, gate
+from groups.gate import ROLE_KINDS  # noqa: F401  (where callers have always found it)
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
 from portal import changes, events
 from portal import services as portal_services
 from portal.models import AccountKind, Industry, OffenceCategory, Region, User
 
-# Which kinds of account may hold which role in a group.
-ROLE_KINDS = {
-    Membership.Role.LEAD: {AccountKind.STAFF, AccountKind.SOCIAL_WORKER},
-    Membership.Role.SOCIAL_WORKER: {AccountKind.SOCIAL_WORKER},
-    Membership.Role.VOLUNTEER: {AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER},
-    Membership.Role.UNIVERSITY_CONTACT: {AccountKind.PARTNER},
-    Membership.Role.ENTERPRISE_CONTACT: {AccountKind.PARTNER},
-    Membership.Role.LEARNER: {AccountKind.LEARNER},
-}
+# The paths into a group written here; each enters through the gate (groups.gate.admit).
+MEMBER_ADD = gate.path_in("groups.member_add", "a coordinator or the lead adds a member")
+LEAD_HAND_OVER = gate.path_in(
+    "groups.lead_hand_over", "a new lead; the previous one may stay as a social worker"
+)
+LEARNER_CREATE = gate.path_in(
+    "groups.learner_create", "a coordinator creates the supervised person's login"
+)
 # Roles whose access ends when a group closes (DESIGN.md: partners and volunteers).
 ROLES_ENDING_AT_CLOSE = {
     Membership.Role.VOLUNTEER,
@@ -156,39 +156,24 @@ def _members_to_tell(group: CorrectionGroup) -> list[int]:
     return list(group.memberships.filter(left_at__isnull=True).values_list("user_id", flat=True))
 
 
-def _check_role(user: User, role: str) -> None:
-    if user.kind not in ROLE_KINDS[role]:
-        raise ValidationError(
-            {
-                "role": _("%(name)s's account (%(kind)s) cannot hold the role %(role)s.")
-                % {
-                    "name": user,
-                    "kind": user.get_kind_display(),
-                    "role": Membership.Role(role).label,
-                }
-            }
-        )
-
-
 def _lock(group: CorrectionGroup) -> CorrectionGroup:
     """Re-read the group under a row lock so concurrent membership changes queue up."""
     return CorrectionGroup.objects.select_for_update().get(pk=group.pk)
 
 
 @transaction.atomic
-def member_add(*, group: CorrectionGroup, user: User, role: str, added_by: User) -> Membership:
-    """Add someone to an active group in a role that fits their account."""
+def member_add(
+    *, group: CorrectionGroup, user: User, role: str, added_by: User, path: str = MEMBER_ADD
+) -> Membership:
+    """Add someone to an active group, through the gate (groups.gate: their account, vetting,
+    clearance, places left, regions, organisation, restriction order, declines). Callers that
+    are a path in of their own (matching's accept) name it."""
     group = _lock(group)
     if group.is_closed:
         raise ValidationError(_("This group is closed; reopen it before adding members."))
     if role == Membership.Role.LEAD:
         raise ValidationError({"role": _("Use “hand over the lead” to choose a new lead.")})
-    _check_role(user, role)
-    if not user.is_active:
-        raise ValidationError({"user": _("This account is deactivated.")})
-    if group.memberships.filter(user=user, left_at__isnull=True).exists():
-        raise ValidationError({"user": _("%(name)s is already in this group.") % {"name": user}})
-    membership = Membership.objects.create(group=group, user=user, role=role, added_by=added_by)
+    membership = gate.admit(group=group, user=user, role=role, added_by=added_by, path=path)
     portal_services.audit_record(
         actor=added_by,
         action="group.member_added",
@@ -237,38 +222,55 @@ def lead_hand_over(*, group: CorrectionGroup, new_lead: User, handed_over_by: Us
     group = _lock(group)
     if group.is_closed:
         raise ValidationError(_("This group is closed; reopen it before changing the lead."))
-    _check_role(new_lead, Membership.Role.LEAD)
     now = timezone.now()
     current = group.memberships.filter(role=Membership.Role.LEAD, left_at__isnull=True).first()
     if current and current.user_id == new_lead.pk:
         raise ValidationError(
             {"user": _("%(name)s already leads this group.") % {"name": new_lead}}
         )
+    gate.membership_check(
+        group=group, user=new_lead, role=Membership.Role.LEAD, path=LEAD_HAND_OVER
+    )
+    stays = False
     if current:
         current.left_at = now
         current.save(update_fields=["left_at"])
-        if current.user.kind == AccountKind.SOCIAL_WORKER:
-            Membership.objects.create(
+        # The previous lead stays as a social worker only if the gate still lets them in
+        # (a lead whose clearance lapsed leaves instead; the audit row says which).
+        stays = current.user.kind == AccountKind.SOCIAL_WORKER and not gate.membership_refusal(
+            group=group,
+            user=current.user,
+            role=Membership.Role.SOCIAL_WORKER,
+            path=LEAD_HAND_OVER,
+        )
+        if stays:
+            gate.admit(
                 group=group,
                 user=current.user,
                 role=Membership.Role.SOCIAL_WORKER,
-                joined_at=now,
                 added_by=handed_over_by,
+                path=LEAD_HAND_OVER,
+                joined_at=now,
             )
     group.memberships.filter(user=new_lead, left_at__isnull=True).update(left_at=now)
-    lead = Membership.objects.create(
+    lead = gate.admit(
         group=group,
         user=new_lead,
         role=Membership.Role.LEAD,
-        joined_at=now,
         added_by=handed_over_by,
+        path=LEAD_HAND_OVER,
+        joined_at=now,
     )
     portal_services.audit_record(
         actor=handed_over_by,
         action="group.lead_changed",
         target=group,
         region=group.judicial_office,
-        data={"from": current.user_id if current else None, "to": new_lead.pk},
+        data={
+            "from": current.user_id if current else None,
+            "to": new_lead.pk,
+            "previous_stays": stays,
+        },
     )
     events.publish(
         _members_to_tell(group), "group.lead_changed", {"group": group.code, "lead": str(new_lead)}
@@ -367,8 +369,12 @@ def learner_account_create(
         created_by=created_by,
         email_verified=True,
     )
-    Membership.objects.create(
-        group=group, user=user, role=Membership.Role.LEARNER, added_by=created_by
+    gate.admit(
+        group=group,
+        user=user,
+        role=Membership.Role.LEARNER,
+        added_by=created_by,
+        path=LEARNER_CREATE,
     )
     portal_services.audit_record(
         actor=created_by,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from groups import gate
 from groups import services as group_services
 from groups.models import CorrectionGroup, MatchDecline, Membership
 from matching import suggest
@@ -29,6 +30,9 @@ PERSON_ROLES = {Kind.VOLUNTEER: Membership.Role.VOLUNTEER,
                 Kind.SOCIAL_WORKER: Membership.Role.SOCIAL_WORKER}  # fmt: skip
 OFFER_MODELS = {Kind.JOB: JobPlacement, Kind.PROGRAMME: Programme}
 REASON_MAX = MatchDecline._meta.get_field("reason").max_length
+# The paths into a group written here (groups.gate): people join through the gate.
+ACCEPT = gate.path_in("matching.accept", "a coordinator or lead accepts a suggested person")
+PROPOSAL = gate.path_in("matching.proposal", "a coordinator accepts rows of a bulk proposal")
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,14 @@ def _candidate(kind: str, candidate_id: int):
     return found
 
 
-def _lock_and_check(group: CorrectionGroup, kind: str, candidate_id: int) -> CorrectionGroup:
+def _lock_and_check(
+    group: CorrectionGroup, kind: str, candidate, path: str = ACCEPT
+) -> CorrectionGroup:
     """Inside the caller's transaction: lock the group, then the candidate (always in this
     order, so concurrent accepts queue instead of deadlocking), and re-check every constraint
-    against what is committed now."""
+    against what is committed now: for a person, the gate into a group first (groups.gate,
+    which locks the same rows), then what matching adds (never a past member again)."""
+    candidate_id = candidate.pk
     # of=("self",): lock the group row only, not the office and offence rows it joins, which
     # every group of the office shares (that would queue unrelated accepts behind each other).
     group = (
@@ -88,8 +96,13 @@ def _lock_and_check(group: CorrectionGroup, kind: str, candidate_id: int) -> Cor
     if group.is_closed:
         raise ValidationError(_("Group %(code)s is closed; nobody can be added.") % {
             "code": group.code})  # fmt: skip
+    refusal = None
+    if kind in PERSON_ROLES:
+        refusal = gate.membership_refusal(
+            group=group, user=candidate, role=PERSON_ROLES[kind], path=path
+        )
     suggest.lock_candidate(kind, candidate_id)
-    refusal = suggest.candidate_refusal(group, kind, candidate_id)
+    refusal = refusal or suggest.candidate_refusal(group, kind, candidate_id)
     if refusal:
         raise ValidationError(
             _("This suggestion can no longer be accepted: %(reason)s.") % {"reason": refusal}
@@ -98,7 +111,7 @@ def _lock_and_check(group: CorrectionGroup, kind: str, candidate_id: int) -> Cor
 
 
 def suggestion_accept(
-    *, actor: User, group: CorrectionGroup, kind: str, candidate_id: int
+    *, actor: User, group: CorrectionGroup, kind: str, candidate_id: int, path: str = ACCEPT
 ) -> Accepted:
     """Accept one suggestion for a group: a volunteer or social worker joins the group (and is
     told so), a job or programme receives a referral through the partners' referral service.
@@ -106,11 +119,11 @@ def suggestion_accept(
     _check_kind(kind)
     candidate = _candidate(kind, candidate_id)
     with transaction.atomic():
-        group = _lock_and_check(group, kind, candidate_id)
+        group = _lock_and_check(group, kind, candidate, path)
         membership = referral = None
         if kind in PERSON_ROLES:
             membership = group_services.member_add(
-                group=group, user=candidate, role=PERSON_ROLES[kind], added_by=actor
+                group=group, user=candidate, role=PERSON_ROLES[kind], added_by=actor, path=path
             )
             notify(
                 recipients=[candidate],
@@ -194,7 +207,9 @@ def proposal_accept(*, actor: User, rows) -> ProposalResult:
     for group, kind, candidate_id in rows:
         try:
             result.accepted.append(
-                suggestion_accept(actor=actor, group=group, kind=kind, candidate_id=candidate_id)
+                suggestion_accept(
+                    actor=actor, group=group, kind=kind, candidate_id=candidate_id, path=PROPOSAL
+                )
             )
         except ValidationError as error:
             result.refused.append(Refused(group, kind, candidate_id, " ".join(error.messages)))

@@ -9,8 +9,12 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # A volunteer profile that leaves ends its affiliations (volunteers announce it; they
         # import nothing of partners).
+        from partners import gate
         from partners.services import affiliations
         from portal.changes import subscribe
+
+        # The gate into a group (groups.gate) asks partners about the contacts it admits.
+        gate.register()
 
         subscribe(
             "volunteers.VolunteerProfile",

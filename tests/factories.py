@@ -69,3 +69,48 @@ def coordinator(region: Region) -> User:
 
 def education_officer(region: Region) -> User:
     return StaffRoleFactory(region=region, role=StaffRole.Role.EDUCATION_OFFICER).user
+
+
+# --- people the gate into a group lets in (groups.gate) -----------------------------------------
+
+_org_serial = iter(range(1, 10**7))
+
+
+def vetted(user: User, regions=("440106",), *, cleared=False, max_groups=2) -> User:
+    """Give a volunteer or social worker what the gate asks of them: an approved profile
+    serving `regions` (codes; 天河区 by default), `max_groups` places, and the juvenile
+    clearance if `cleared`. Returns the user."""
+    from volunteers.models import VolunteerProfile
+
+    profile = VolunteerProfile.objects.create(
+        user=user,
+        kind=user.kind,
+        status=VolunteerProfile.Status.APPROVED,
+        real_name=user.display_name,
+        max_groups=max_groups,
+        cleared_for_juveniles=cleared,
+    )
+    profile.regions.set(Region.objects.filter(code__in=regions))
+    return user
+
+
+def contact(user: User, *, kind="enterprise", verified=True, region="440106") -> User:
+    """Make a partner account the member (owner) of an organisation of `kind`, verified unless
+    told otherwise: a contact the gate lets into a group. Returns the user."""
+    from partners.credit_code import make_credit_code
+    from partners.models import Organisation, OrganisationMember
+
+    organisation = Organisation.objects.create(
+        kind=kind,
+        name=f"测试单位{next(_org_serial)}",
+        credit_code=make_credit_code(f"91440106MB{next(_org_serial):07d}"),
+        region=Region.objects.get(code=region),
+        address="广州市天河区天河路1号",
+        contact_name="陈经理",
+        contact_phone="13800138000",
+        status=Organisation.Status.VERIFIED if verified else Organisation.Status.PENDING,
+    )
+    OrganisationMember.objects.create(
+        organisation=organisation, user=user, role=OrganisationMember.Role.OWNER
+    )
+    return user

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers and social workers")
+
+    def ready(self):
+        # The gate into a group (groups.gate) asks volunteers about the people it admits;
+        # groups import nothing of volunteers.
+        from volunteers import gate
+
+        gate.register()

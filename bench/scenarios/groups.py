@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.runner import BenchError
+from bench.scenarios import _people
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import CorrectionGroup, Membership
@@ -59,6 +60,7 @@ def seed(scale: str) -> str:
         )
         for i in range(n)
     ]
+    _people.vetted(people, Region.objects.get(code=PROVINCE))
     lead, *others = people
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     for person in others:

@@ -31,6 +31,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bench.runner import BenchError, percentile
+from bench.scenarios import _people
 from groups import services as group_services
 from groups.models import Membership, SentenceType, Stage, SupervisionLevel
 from messaging import selectors, services
@@ -100,6 +101,7 @@ def seed(scale: str) -> str:
         )
         for i in range(MEMBERS)
     ]
+    _people.vetted(people, office)
     group_services.lead_hand_over(group=group, new_lead=people[0], handed_over_by=admin)
     for person in people[1:]:
         group_services.member_add(

@@ -36,14 +36,18 @@ def group_data(regions, **changes):
 def world(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])
     group = services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    # Everyone vetted (or their organisation verified), as the gate into a group asks.
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     members = {
-        role: services.member_add(group=group, user=factory(), role=role, added_by=coordinator).user
-        for role, factory in (
-            (Membership.Role.SOCIAL_WORKER, factories.SocialWorkerFactory),
-            (Membership.Role.VOLUNTEER, factories.VolunteerFactory),
-            (Membership.Role.ENTERPRISE_CONTACT, factories.PartnerMemberFactory),
+        role: services.member_add(group=group, user=user, role=role, added_by=coordinator).user
+        for role, user in (
+            (Membership.Role.SOCIAL_WORKER, factories.vetted(factories.SocialWorkerFactory())),
+            (Membership.Role.VOLUNTEER, factories.vetted(factories.VolunteerFactory())),
+            (
+                Membership.Role.ENTERPRISE_CONTACT,
+                factories.contact(factories.PartnerMemberFactory()),
+            ),
         )
     }
     learner = services.learner_account_create(

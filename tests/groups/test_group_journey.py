@@ -87,7 +87,7 @@ def fill_group_form(page, *, start, end, needs=True):
 
 
 def test_a_coordinator_creates_a_group_adds_a_volunteer_and_closes_it(page, coordinator):
-    volunteer = factories.VolunteerFactory(display_name="张晓明")
+    volunteer = factories.vetted(factories.VolunteerFactory(display_name="张晓明"))
     log_in(page, coordinator)
 
     open_group_form(page)

@@ -164,7 +164,7 @@ def test_after_closing_volunteers_and_partners_lose_access_the_lead_keeps_it(wor
 
 def test_a_coordinator_adds_and_removes_a_member_through_the_pages(world, client_for):
     client = client_for(world.coordinator)
-    newcomer = factories.VolunteerFactory(display_name="新志愿者")
+    newcomer = factories.vetted(factories.VolunteerFactory(display_name="新志愿者"))
     url = reverse("groups:member_add", args=[world.group.code])
     assert client.post(url, {"email": "nobody@example.cn", "role": "volunteer"}).status_code == 200
     response = client.post(url, {"email": newcomer.email.upper(), "role": "volunteer"})
@@ -268,7 +268,7 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
     for _ in range(extra_members):
         services.member_add(
             group=world.group,
-            user=factories.VolunteerFactory(),
+            user=factories.vetted(factories.VolunteerFactory()),
             role="volunteer",
             added_by=world.coordinator,
         )

@@ -29,16 +29,19 @@ def build_world(regions):
     social worker of the county, and an open job and programme of a verified enterprise."""
     coordinator = factories.coordinator(regions["440106"])
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     members = {
         role: group_services.member_add(
-            group=group, user=factory(), role=role, added_by=coordinator
+            group=group, user=user, role=role, added_by=coordinator
         ).user
-        for role, factory in (
-            (Membership.Role.SOCIAL_WORKER, factories.SocialWorkerFactory),
-            (Membership.Role.VOLUNTEER, factories.VolunteerFactory),
-            (Membership.Role.ENTERPRISE_CONTACT, factories.PartnerMemberFactory),
+        for role, user in (
+            (Membership.Role.SOCIAL_WORKER, factories.vetted(factories.SocialWorkerFactory())),
+            (Membership.Role.VOLUNTEER, factories.vetted(factories.VolunteerFactory())),
+            (
+                Membership.Role.ENTERPRISE_CONTACT,
+                factories.contact(factories.PartnerMemberFactory()),
+            ),
         )
     }
     learner = group_services.learner_account_create(

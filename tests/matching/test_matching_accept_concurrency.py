@@ -107,7 +107,7 @@ def test_two_leads_taking_a_jobs_last_position_at_once(world):
     # The job has one position; each group has its own lead, who alone may refer it.
     leads = [world.lead]
     for group in world.groups[1:]:
-        lead = factories.SocialWorkerFactory()
+        lead = factories.vetted(factories.SocialWorkerFactory())
         group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=world.coordinator)
         partner_factories.consent(group, world.organisation, lead)  # each person signed
         leads.append(lead)

@@ -20,16 +20,18 @@ from tests.groups.conftest import group_data
 def build_world(regions):
     coordinator = factories.coordinator(regions["440106"])
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
+    # Vetted, or their organisation verified: what the gate into a group asks.
+    vetted, contact = factories.vetted, factories.contact
     people = {
         role: group_services.member_add(
-            group=group, user=factory(display_name=name), role=role, added_by=coordinator
+            group=group, user=make(factory(display_name=name)), role=role, added_by=coordinator
         ).user
-        for role, factory, name in (
-            (Membership.Role.SOCIAL_WORKER, factories.SocialWorkerFactory, "陈静"),
-            (Membership.Role.VOLUNTEER, factories.VolunteerFactory, "王小红"),
-            (Membership.Role.ENTERPRISE_CONTACT, factories.PartnerMemberFactory, "赵磊"),
+        for role, factory, make, name in (
+            (Membership.Role.SOCIAL_WORKER, factories.SocialWorkerFactory, vetted, "陈静"),
+            (Membership.Role.VOLUNTEER, factories.VolunteerFactory, vetted, "王小红"),
+            (Membership.Role.ENTERPRISE_CONTACT, factories.PartnerMemberFactory, contact, "赵磊"),
         )
     }
     learner = group_services.learner_account_create(

@@ -36,7 +36,7 @@ def build_world(regions):
     )
     job = partner_factories.job(org, owner)
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     # The person signed consent to referrals to this enterprise (tests/partners/test_consent.py
     # covers referrals without one).

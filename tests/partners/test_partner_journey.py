@@ -86,7 +86,7 @@ def run_follow_up_sweep() -> int:
 def cast(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     return coordinator, group, lead
 

@@ -17,13 +17,13 @@ from volunteers.models import VolunteerProfile
 def world(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     volunteer = factories.VolunteerFactory(display_name="张晓明")
+    profile = vf.profile(volunteer, real_name="张晓明", regions=("440106",))
     group_services.member_add(
         group=group, user=volunteer, role=Membership.Role.VOLUNTEER, added_by=coordinator
     )
-    profile = vf.profile(volunteer, real_name="张晓明", regions=("440106",))
     applicant = vf.profile(
         status=VolunteerProfile.Status.SUBMITTED, real_name="陈静", regions=("440106005",)
     )

@@ -42,7 +42,7 @@ def browser(home_page, live_server, monkeypatch):
 def tianhe(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])
     group = group_services.group_create(data=group_data(regions), created_by=coordinator)
-    lead = factories.SocialWorkerFactory(display_name="刘芳")
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
     group_services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
     return coordinator, group, lead
 
