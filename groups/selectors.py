@@ -26,6 +26,7 @@ TIMELINE_LABELS = {
     "group.updated": _("changed the group's details"),
     "group.member_added": _("added a member"),
     "group.member_removed": _("removed a member"),
+    "group.access_ended": _("ended a member's access (suspended, clearance withdrawn, or left)"),
     "group.lead_changed": _("handed over the lead"),
     "group.closed": _("closed the group"),
     "group.reopened": _("reopened the group"),

@@ -1,13 +1,17 @@
 """The partners' side of the gate into a group (groups.gate): a university or enterprise contact
 holds their place on behalf of a verified organisation, and the group's restriction order
-(禁止令) keeps out an enterprise working in a forbidden industry.
+(禁止令) keeps out an enterprise working in a forbidden industry. When an organisation is no
+longer verified, or a contact leaves it, their places end (groups.revocation).
 
 Registered in PartnersConfig.ready for the contact roles.
 """
 
-from groups import gate
+from django.utils.translation import gettext as _
+
+from groups import gate, revocation, rules
 from groups.models import CorrectionGroup, Membership
-from partners.models import JobPlacement, Organisation
+from messaging.services import notify
+from partners.models import JobPlacement, Organisation, OrganisationMember
 from portal.models import Industry, User
 
 Kind = Organisation.Kind
@@ -42,3 +46,38 @@ def contact_facts(*, group: CorrectionGroup, user: User, role: str, lock: bool) 
 
 def register() -> None:
     gate.register_facts(gate.CONTACT_ROLES, contact_facts)
+
+
+def places_end_without_verified_organisation(
+    *, user_ids, actor: User | None, cause: str = revocation.ORGANISATION_UNVERIFIED
+) -> list[Membership]:
+    """End the contact places of these people that no verified organisation of theirs stands
+    behind any more (their organisation lost its verification, or they left it). Called in the
+    revoking transaction, after the organisation's row is locked."""
+    ended = []
+    for role in sorted(gate.CONTACT_ROLES):
+        still_vouched = set(
+            OrganisationMember.objects.filter(
+                user_id__in=user_ids,
+                left_at__isnull=True,
+                organisation__status=Organisation.Status.VERIFIED,
+                organisation__kind__in=ROLE_ORGANISATION_KINDS[role],
+            ).values_list("user_id", flat=True)
+        )
+        lapsed = [u for u in user_ids if u not in still_vouched]
+        if lapsed:
+            ended += revocation.memberships_end(
+                user_ids=lapsed,
+                cause=cause,
+                reason=_leaving_reason(cause),
+                actor=actor,
+                notify=notify,
+                roles=[role],
+            )
+    return ended
+
+
+def _leaving_reason(cause: str) -> str:
+    if cause == revocation.LEFT:
+        return _("left the organisation they represented")
+    return rules.verification_refusal(False)

@@ -1,13 +1,18 @@
 """The volunteers' side of the gate into a group (groups.gate): what the gate needs to know of a
-volunteer or social worker.
+volunteer or social worker, and ending their places when that changes (groups.revocation).
 
 Registered in VolunteersConfig.ready for the roles a person holds on their profile (volunteer,
 social worker, and lead when the lead is a social worker); a staff lead has no profile and
 this provider says nothing of them.
 """
 
-from groups import gate
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from groups import gate, revocation, rules
 from groups.models import CorrectionGroup, Membership
+from messaging.services import notify
+from portal import events
 from portal.models import AccountKind, User
 from volunteers.models import VolunteerProfile
 
@@ -43,3 +48,49 @@ def person_facts(*, group: CorrectionGroup, user: User, role: str, lock: bool) -
 
 def register() -> None:
     gate.register_facts(gate.PERSON_ROLES, person_facts)
+
+
+# --- revocation: called by the vetting, clearance and profile services, in their transaction ----
+
+
+def places_end_on_suspension(*, profile: VolunteerProfile, actor: User) -> list[Membership]:
+    """A suspended person leaves every group at once (the profile row is locked by the caller)
+    and every socket they hold open closes with 4403: the pages they open next show what they
+    may still see."""
+    reason = rules.vetting_refusal(vetted=True, suspended=True)
+    ended = _end(profile, revocation.SUSPENDED, reason, actor)
+    events.sockets_close([profile.user_id])
+    return ended
+
+
+def places_end_on_clearance_withdrawn(
+    *, profile: VolunteerProfile, actor: User
+) -> list[Membership]:
+    """Without the clearance, a person leaves the juvenile groups (and only those)."""
+    reason = rules.juvenile_refusal(is_juvenile=True, cleared=False)
+    return _end(profile, revocation.CLEARANCE_WITHDRAWN, reason, actor, Q(group__is_juvenile=True))
+
+
+def places_end_on_leaving(*, user: User) -> list[Membership]:
+    """The person deletes their account: every place they hold ends first, told and audited
+    (the account's rows go with it; the audit rows stay), and their sockets close."""
+    ended = revocation.memberships_end(
+        user_ids=[user.pk], cause=revocation.LEFT, reason=_("left the portal"), actor=None,
+        notify=notify,
+    )  # fmt: skip
+    events.sockets_close([user.pk])
+    return ended
+
+
+def _end(profile, cause, reason, actor, where=None) -> list[Membership]:
+    if profile.user_id is None:
+        return []
+    return revocation.memberships_end(
+        user_ids=[profile.user_id],
+        cause=cause,
+        reason=reason,
+        actor=actor,
+        notify=notify,
+        roles=gate.PERSON_ROLES,
+        where=where,
+    )

@@ -95,8 +95,16 @@ def _check_attachment(upload) -> str:
 
 def _locked_access(sender: User, conversation_id: int) -> ChatAccess:
     """Re-check the sender's place under the conversation's row lock: this serialises the
-    conversation's inserts, so ids are handed out and committed in the same order."""
-    Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    conversation's inserts, so ids are handed out and committed in the same order. The sender's
+    own membership row is locked too: a removal or revocation in flight (which writes that row)
+    commits first and the message is refused, or waits until the message is stored."""
+    conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+    if conversation is not None:
+        list(
+            Membership.objects.select_for_update()
+            .filter(group_id=conversation.group_id, user=sender, left_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
     access = chat_access(sender, conversation_id)
     if access is None:
         raise ValidationError(_("You are no longer in this conversation."), code="forbidden")

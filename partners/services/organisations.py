@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from groups import revocation
 from messaging.services import notify
 from partners import selectors, uploads
 from partners.credit_code import normalise_credit_code, validate_credit_code
+from partners.gate import places_end_without_verified_organisation
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
 from portal import changes, mail
 from portal.models import AccountKind, User
@@ -150,6 +152,9 @@ def organisation_update(*, organisation: Organisation, data: dict, updated_by: U
         organisation.status = Organisation.Status.PENDING
         what.add("verification")
     organisation.save()
+    if "verification" in what:
+        # No longer verified: its contacts leave the groups no other verified one backs.
+        _contacts_revoke(organisation, actor=updated_by)
     audit_record(
         actor=updated_by,
         action="organisation.updated",
@@ -186,6 +191,13 @@ def _members(organisation: Organisation) -> list[int]:
     return list(organisation.members.filter(left_at__isnull=True).values_list("user_id", flat=True))
 
 
+def _contacts_revoke(organisation: Organisation, *, actor: User) -> None:
+    """The organisation is not verified (any more): end the group places of its contacts that
+    no other verified organisation of theirs backs (told, audited; their chats close)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        places_end_without_verified_organisation(user_ids=_members(organisation), actor=actor)
+
+
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, verified_by: User) -> None:
     """Mark an organisation verified after checking its licence; it may publish from now on."""
@@ -217,11 +229,15 @@ def organisation_reject(*, organisation: Organisation, reason: str, rejected_by:
     """Refuse verification, saying why; the owner may upload a better licence."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so the organisation can put it right.")})
+    # The row first, as the gate locks it (groups.gate): an admission in flight finishes first.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     organisation.status = Organisation.Status.REJECTED
     organisation.rejection_reason = reason.strip()
     organisation.verified_by = rejected_by
     organisation.verified_at = timezone.now()
     organisation.save()
+    # Rejecting a verified organisation un-verifies it: its contacts leave their groups.
+    _contacts_revoke(organisation, actor=rejected_by)
     changes.announce(organisation, what={"verification"})
     audit_record(
         actor=rejected_by,
@@ -370,6 +386,11 @@ def member_leave(*, membership: OrganisationMember, left_by: User) -> None:
         raise ValidationError(_("The only owner cannot leave while other members remain."))
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
+    # Their places as the organisation's contact end, unless another verified one backs them.
+    with translation.override(settings.LANGUAGE_CODE):
+        places_end_without_verified_organisation(
+            user_ids=[membership.user_id], actor=left_by, cause=revocation.LEFT
+        )
     audit_record(
         actor=left_by,
         action="organisation.member_left",

@@ -1,14 +1,16 @@
 """Clearance to work with juveniles: matching suggests a person for a juvenile group only once a
 coordinator of a region they serve has cleared them. Audited; announced for matching to refresh."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import changes
 from portal import services as portal_services
 from portal.models import User
+from volunteers.gate import places_end_on_clearance_withdrawn
 from volunteers.models import VolunteerProfile
 from volunteers.selectors import vetting_region
 
@@ -43,5 +45,9 @@ def profile_clear_for_juveniles(
         target=profile,
         region=region,
     )
+    if not cleared:
+        # Without the clearance the person leaves the juvenile groups at once (told, audited).
+        with translation.override(settings.LANGUAGE_CODE):
+            places_end_on_clearance_withdrawn(profile=profile, actor=by)
     changes.announce(profile, what={"clearance"})
     return profile

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import changes
@@ -173,7 +174,11 @@ def profile_submit(*, profile: VolunteerProfile, by: User) -> VolunteerProfile:
 def account_delete(*, user: User) -> None:
     """Delete the account. The profile stays, anonymised, so confirmed hours keep counting in
     group, region and month totals; pending hours and sign-ups go."""
-    profile = VolunteerProfile.objects.filter(user=user).first()
+    from volunteers.gate import places_end_on_leaving
+
+    profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
+    with translation.override(settings.LANGUAGE_CODE):
+        places_end_on_leaving(user=user)
     if profile is not None:
         profile.service_records.filter(status=ServiceRecord.Status.PENDING).delete()
         SignUp.objects.filter(profile=profile).exclude(checked_in_at__isnull=False).delete()

@@ -44,6 +44,7 @@ def profile_decide(
     *, profile: VolunteerProfile, decision: str, reason: str = "", decided_by: User
 ) -> VolunteerProfile:
     """Record one vetting decision, audited, and tell the person in-app and by e-mail."""
+    from volunteers.gate import places_end_on_suspension
     from volunteers.services.notices import tell_decision
 
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
@@ -74,6 +75,10 @@ def profile_decide(
     )
     with translation.override("zh-hans"):
         tell_decision(profile, title=str(MESSAGES[new_status]), body=reason)
+        if new_status == Status.SUSPENDED:
+            # Suspension takes effect everywhere at once: every place ends, sockets close.
+            # Reinstating gives nothing back: a coordinator adds the person again.
+            places_end_on_suspension(profile=profile, actor=decided_by)
     # Approval, suspension and reinstatement change who matching may suggest.
     changes.announce(profile, what={"vetting"})
     return profile
