@@ -54,10 +54,16 @@ class GroupData:
     slots: int = 0  # meeting times, 21 bits as VolunteerProfile.availability
 
 
-def _validate(data: GroupData) -> dict[str, Need]:
+def _validate(data: GroupData, *, current_office_id: int | None = None) -> dict[str, Need]:
     errors = {}
     if data.judicial_office.level != Region.Level.JUDICIAL_OFFICE:
         errors["judicial_office"] = _("Choose a judicial office (司法所), not a larger region.")
+    elif data.judicial_office.is_retired and data.judicial_office.pk != current_office_id:
+        # Its groups stay where they are; no group is opened at or moved to it.
+        errors["judicial_office"] = _(
+            "%(name)s has been retired from the region list; choose the office that serves "
+            "the place now."
+        ) % {"name": data.judicial_office.name}
     if data.planned_end_date < data.start_date:
         errors["planned_end_date"] = _("The planned end date cannot be before the start date.")
     office = data.judicial_office
@@ -131,7 +137,7 @@ def group_create(*, data: GroupData, created_by: User) -> CorrectionGroup:
 @transaction.atomic
 def group_update(*, group: CorrectionGroup, data: GroupData, updated_by: User) -> CorrectionGroup:
     """Change what is known about a group; the audit row names the fields, never their values."""
-    needs = _validate(data)
+    needs = _validate(data, current_office_id=group.judicial_office_id)
     new = _fields(data)
     changed = sorted(name for name, value in new.items() if getattr(group, name) != value)
     old_needs = dict(group.group_needs.values_list("need__code", "priority"))

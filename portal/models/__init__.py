@@ -1,6 +1,7 @@
 from portal.models.accounts import AccountKind, StaffRole, User
 from portal.models.audit import AuditEvent
 from portal.models.pages import HomePage
+from portal.models.region_imports import RegionImport, RegionImportRow
 from portal.models.regions import Region
 from portal.models.taxonomy import Industry, OffenceCategory, Term
 
@@ -11,6 +12,8 @@ __all__ = [
     "Industry",
     "OffenceCategory",
     "Region",
+    "RegionImport",
+    "RegionImportRow",
     "StaffRole",
     "Term",
     "User",

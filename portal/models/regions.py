@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -224,10 +224,10 @@ class Region(MP_Node):
     @staticmethod
     def shape_changed() -> None:
         """Writers of the tree call this after adding or moving offices: this process reads the
-        shape afresh now, the others within SHAPE_RECHECK_SECONDS."""
-        token = uuid.uuid4().hex
-        cache.set(SHAPE_CACHE_KEY, token, timeout=None)
-        _load_shape(token)
+        shape afresh now (inside the writer's transaction), the others within
+        SHAPE_RECHECK_SECONDS of the commit."""
+        _load_shape(_current.token if _current else None)
+        transaction.on_commit(_publish_shape)
 
 
 # (level, path length) from the province down, read by the hot helpers above.
@@ -261,6 +261,12 @@ def _load_shape(token: str | None) -> _Shape:
     )
     _current = _Shape(offices, frozenset(p[:_CITY_END] for p in offices), token, time.monotonic())
     return _current
+
+
+def _publish_shape() -> None:
+    token = uuid.uuid4().hex
+    cache.set(SHAPE_CACHE_KEY, token, timeout=None)
+    _load_shape(token)
 
 
 def _shape() -> _Shape:
