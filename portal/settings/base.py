@@ -13,7 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.asyncio.retry import Retry as AsyncRetry
-from redis.backoff import ExponentialBackoff
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from portal.settings.contract import REQUIRED_IN_PRODUCTION
@@ -167,14 +167,16 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # socket_timeout None: redis-py's default equals the layer's 5-second
-                # blocking read, and idle consumers then die with TimeoutError. The retries:
-                # after Redis restarts, the pool's old connections fail once each; a command
-                # reconnects and tries again instead of failing the socket that asked.
+                # blocking read, and idle consumers then die with TimeoutError. One retry, at
+                # once: after Redis restarts, each old pooled connection fails once and a
+                # command reconnects instead of failing the socket that asked. Never more, nor
+                # later: a consumer whose read outlived a restart would sit in groups the new
+                # Redis never heard of, deaf; failing, it closes and its browser resumes.
                 "hosts": [
                     {
                         "address": REDIS_URL,
                         "socket_timeout": None,
-                        "retry": AsyncRetry(ExponentialBackoff(cap=1, base=0.1), 3),
+                        "retry": AsyncRetry(NoBackoff(), 1),
                         "retry_on_error": [RedisConnectionError],
                     }
                 ],

@@ -37,15 +37,16 @@ class WebClient:
         self.cookie = session_cookie(user) if user is not None else ""
 
     def request(self, path: str, *, data: dict | None = None, json_reply=False) -> Answer:
-        headers = {"Cookie": "; ".join(filter(None, [self.cookie, self._csrf_cookie()]))}
-        if json_reply:
-            headers["Accept"] = "application/json"
+        headers = {}
         body = None
         if data is not None:
-            headers["X-CSRFToken"] = self._csrf()
+            headers["X-CSRFToken"] = self._csrf()  # first: it may fetch the token's cookie
             headers["Origin"] = self.base
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(data).encode()
+        headers["Cookie"] = "; ".join(filter(None, [self.cookie, self._csrf_cookie()]))
+        if json_reply:
+            headers["Accept"] = "application/json"
         request = urllib.request.Request(self.base + path, data=body, headers=headers)
         started = time.monotonic()
         try:

@@ -83,3 +83,21 @@ def test_while_redis_is_away_pages_work_and_messages_are_stored_then_caught_up(w
             live = send(me, "Redis 回来了")["id"]
             assert arrival(receiver, live)["message"]["body"] == "Redis 回来了"
     assert Message.objects.count() == 3
+
+
+def test_a_socket_open_across_a_quick_redis_restart_closes_rather_than_goes_deaf(world):
+    """The restarted Redis knows none of the sockets' groups: a socket that stayed open would
+    hear nothing more. It must close, so its browser reconnects and resumes."""
+    room = world.room.pk
+    with redis_server() as redis, uvicorn(redis.url()) as web_process:
+        web = WebClient(web_process.base, world.volunteer)
+        with chat(web_process.base, world.lead, room) as receiver:
+            redis.stop(kill=True)
+            redis.start()  # as fast as a restart goes
+            eventually(lambda: web.get("/readyz").status == 200)
+            sent = web.post(f"/messages/c/{room}/send/", {"body": "重启之后"}, json_reply=True)
+            try:
+                heard = arrival(receiver, sent.json()["id"], timeout=15)
+            except ConnectionClosed:
+                heard = None  # closed: the browser reconnects and resumes
+            assert heard is None or heard["message"]["body"] == "重启之后"
