@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.region_import import views as region_import
 from portal.staff import views
 
 app_name = "staff"
@@ -9,4 +10,7 @@ urlpatterns = [
     path("invite/", views.invite, name="invite"),
     path("people/<int:pk>/", views.person, name="person"),
     path("roles/<int:pk>/revoke/", views.revoke, name="revoke"),
+    # Admins only: the national region tree (portal.region_import).
+    path("regions/import/", region_import.upload, name="regions_import"),
+    path("regions/import/<int:pk>/", region_import.report, name="regions_import_report"),
 ]
