@@ -45,7 +45,7 @@ bench: install
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 # Each app keeps its own catalogue; the folder must exist first, or makemessages writes the
 # strings into LOCALE_PATHS (portal's) instead.
-APPS := portal groups volunteers partners matching curriculum messaging search dashboards
+APPS := portal groups volunteers partners matching curriculum messaging search alerts dashboards
 messages: export DEBUG = 1
 messages: install
 	@for app in $(APPS); do \

@@ -8,6 +8,8 @@ An app contributes by having a module of a known name (DESIGN.md layout):
   scale.py     add_arguments(parser); run(options, *, rng, bar)   `manage.py seed_scale`
   schedule.py  BEAT_SCHEDULE = {...}                      Celery beat (portal.celery)
   routing.py   websocket_urlpatterns = [...]            the WebSocket routes (portal.asgi)
+  sockets.py   FRAME_HANDLERS = {type: handler(user, frame) -> reply or None}
+               the frames a browser sends on /ws/notifications/ (portal.consumers)
 """
 
 import importlib
@@ -25,6 +27,7 @@ PORTAL_APPS = (
     "curriculum",
     "messaging",
     "search",
+    "alerts",
     "dashboards",
 )
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "curriculum",
     "messaging",
     "search",
+    "alerts",
     "dashboards",
     "wagtail.embeds",
     "wagtail.sites",

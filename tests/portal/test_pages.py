@@ -6,8 +6,9 @@ from django.urls import reverse
 from portal.models import AccountKind, HomePage, StaffRole
 from tests import factories
 
-# Session, user, staff roles with regions, the menu's role lookup, unread messages.
-WORKSPACE_QUERIES = 5
+# Session, user, staff roles with regions, the menu's role lookup, unread messages, the alert
+# banner's open alerts.
+WORKSPACE_QUERIES = 6
 
 
 def html(response):

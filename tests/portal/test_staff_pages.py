@@ -345,8 +345,8 @@ def _many_roles(regions, count):
 
 
 # Session, user, the access check's roles, the row count, the page of rows, the region choices
-# of the filter, and the menu's unread messages.
-STAFF_LIST_QUERIES = 7
+# of the filter, the menu's unread messages and the alert banner's open alerts.
+STAFF_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("extra", [0, 5_000])
