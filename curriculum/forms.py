@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Attendance, DeliveryMode, LessonPage
 from curriculum.services import SessionData
+from portal.fields import ModelChoiceField, ModelMultipleChoiceField
+
+# Attendance minutes are bounded by a day: no session is longer, and no column overflows.
+MINUTES_IN_A_DAY = 24 * 60
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
+class GroupChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} · {obj.judicial_office.name}"
 
 
-class LessonChoiceField(forms.ModelChoiceField):
+class LessonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.title
 
@@ -71,6 +75,7 @@ class AttendanceForm(forms.Form):
             self.fields[f"minutes_{line.group_id}"] = forms.IntegerField(
                 label=_("Minutes of %(code)s") % {"code": line.group.code},
                 min_value=0,
+                max_value=MINUTES_IN_A_DAY,
                 initial=line.minutes if line.recorded_at else length,
             )
 
@@ -99,7 +104,7 @@ class AssignForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None, to_field_name="code")
+    region = ModelChoiceField(label=_("Region"), queryset=None, to_field_name="code")
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],

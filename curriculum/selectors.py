@@ -24,6 +24,7 @@ from curriculum.models import (
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
 from portal import rights
+from portal.converters import parse_int
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
 
@@ -38,9 +39,7 @@ def live_lessons() -> QuerySet[LessonPage]:
 def month_calendar(index_page, year_param: str | None) -> dict:
     """Twelve months of a year (this one unless ?year= names another) with each month's theme."""
     today = timezone.localdate()
-    year = today.year
-    if (year_param or "").isdigit() and 2000 <= int(year_param) <= 2100:
-        year = int(year_param)
+    year = parse_int(year_param, low=2000, high=2100) or today.year
     themes = {
         t.month.month: t
         for t in MonthlyThemePage.objects.live()

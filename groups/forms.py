@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership, Need
 from groups.services import GroupData
 from portal import week
+from portal.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Industry, OffenceCategory, Region, User
 
 
@@ -34,7 +35,7 @@ class GroupForm(forms.Form):
     """What a coordinator states about a group. Needs come as one priority field per need, so
     the form works without JavaScript on a phone."""
 
-    judicial_office = forms.ModelChoiceField(
+    judicial_office = ModelChoiceField(
         queryset=Region.objects.none(), label=_("Judicial office")
     )
     stage = forms.ChoiceField(
@@ -44,7 +45,7 @@ class GroupForm(forms.Form):
         label=_("Supervision level"),
         choices=CorrectionGroup._meta.get_field("supervision_level").choices,
     )
-    offence = forms.ModelChoiceField(
+    offence = ModelChoiceField(
         queryset=OffenceCategory.objects.filter(is_active=True), label=_("Offence category")
     )
     sentence_type = forms.ChoiceField(
@@ -53,7 +54,7 @@ class GroupForm(forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=DateInput)
     planned_end_date = forms.DateField(label=_("Planned end date"), widget=DateInput)
     is_juvenile = forms.BooleanField(label=_("The supervised person is a juvenile"), required=False)
-    forbidden_industries = forms.ModelMultipleChoiceField(
+    forbidden_industries = ModelMultipleChoiceField(
         queryset=Industry.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
@@ -65,7 +66,7 @@ class GroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, e.g. 娱乐场所, 中小学校周边."),
     )
-    approved_regions = forms.ModelMultipleChoiceField(
+    approved_regions = ModelMultipleChoiceField(
         queryset=Region.objects.none(),
         required=False,
         label=_("Approved execution area"),
@@ -75,7 +76,7 @@ class GroupForm(forms.Form):
         ),
     )
     # What matching compares with people (matching/): languages and meeting times.
-    languages = forms.ModelMultipleChoiceField(
+    languages = ModelMultipleChoiceField(
         # The managed list the group's own field points at (volunteers keep it; groups sit below
         # volunteers and do not import them).
         queryset=CorrectionGroup._meta.get_field("languages").related_model.objects.filter(
@@ -275,7 +276,7 @@ class SuggestionForm(forms.Form):
     """Which suggestion a button acts on (the matching pages post this)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=MatchDecline.CandidateKind.choices)
-    candidate_id = forms.IntegerField(label=_("Candidate"), min_value=1)
+    candidate_id = IdField(label=_("Candidate"))
 
 
 class SuggestionDeclineForm(SuggestionForm):

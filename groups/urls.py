@@ -12,7 +12,7 @@ urlpatterns = [
     path("<str:code>/edit/", views.group_edit, name="edit"),
     path("<str:code>/members/add/", views.member_add, name="member_add"),
     path(
-        "<str:code>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"
+        "<str:code>/members/<id:membership_id>/remove/", views.member_remove, name="member_remove"
     ),
     path("<str:code>/lead/", views.lead_hand_over, name="lead"),
     path("<str:code>/close/", views.group_close, name="close"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from groups import forms, selectors
 from groups.models import Membership
 from matching import services, suggest
+from portal.converters import parse_id
 from portal.models import Region
 from portal.selectors import regions_covered_by
 
@@ -155,10 +156,11 @@ def _parse_rows(user, values) -> tuple[list, list[str]]:
     parsed, bad = [], []
     for value in values:
         parts = value.split(":")
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
+        ids = (parse_id(parts[0]), parse_id(parts[2])) if len(parts) == 3 else (None, None)
+        if None in ids:
             bad.append(value)
             continue
-        parsed.append((int(parts[0]), parts[1], int(parts[2])))
+        parsed.append((ids[0], parts[1], ids[1]))
     groups = {
         g.pk: g
         for g in selectors.groups_coordinated_by(user)

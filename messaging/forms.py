@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.models import NotificationSetting
 from messaging.services import MAX_BODY
+from portal.fields import IdField
 
 
 class MessageForm(forms.Form):
@@ -12,7 +13,7 @@ class MessageForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_BODY}),
     )
-    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reply_to = IdField(required=False, widget=forms.HiddenInput)
     # Set by the chat script's outbox: the same message sent twice is stored once.
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     attachment = forms.FileField(
@@ -52,4 +53,4 @@ class NotificationSettingForm(forms.Form):
 
 
 class DirectForm(forms.Form):
-    user = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    user = IdField(widget=forms.HiddenInput)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from messaging import forms, selectors, services
 from messaging.models import Message
 from messaging.presentation import message_dict
+from portal.converters import query_id
 from portal.forms import error_messages
 
 PAGE_SIZE = 25
@@ -73,8 +74,7 @@ def direct(request, code):
 def conversation(request, conversation_id):
     access = selectors.chat_access_or_404(request.user, conversation_id)
     chat = access.conversation
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
+    before = query_id(request.GET, "before")
     rows = selectors.history(chat, before=before)
     if rows and before is None:
         services.read_mark(conversation_id=chat.pk, user=request.user, last_id=rows[-1].pk)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.credit_code import normalise_credit_code, validate_credit_code
 from partners.models import Consent, FollowUp, JobPlacement, Organisation, Programme, Referral
 from partners.services.referrals import LEAD_MOVES, ORGANISATION_MOVES
+from portal.fields import ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Region
 from volunteers.models import Skill
 
@@ -136,10 +137,10 @@ class ProgrammeForm(_PostingForm):
 
 
 class ReferralForm(Form):
-    group = forms.ModelChoiceField(
+    group = ModelChoiceField(
         label=_("Group"), queryset=None, to_field_name="code", empty_label=None
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelMultipleChoiceField(
         label=_("Share skills"),
         queryset=Skill.objects.filter(is_active=True),
         required=False,
@@ -193,7 +194,7 @@ class FollowUpForm(Form):
 
 
 class AffiliationRequestForm(Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
         empty_label=_("Choose an agency, university or association"),
@@ -211,7 +212,7 @@ class AffiliationRequestForm(Form):
 class ConsentForm(Form):
     """The paper consent form, as the lead records it (partners.services.consent_record)."""
 
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = ModelChoiceField(label=_("Organisation"), queryset=None)
     purpose = forms.ChoiceField(label=_("Consented to"), choices=Consent.Purpose.choices)
     scope = forms.CharField(
         label=_("Scope"),

@@ -1,11 +1,15 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
+from portal.converters import IdConverter
+
+# Before the apps' URL confs are included: every id in a path is `<id:...>` (portal.converters).
+register_converter(IdConverter, "id")
 
 portal_patterns = (
     [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, Membership
 from portal import week
+from portal.fields import IdListField, ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Region
 from volunteers import identity
 from volunteers.models import Activity, Language, Skill, VolunteerProfile
@@ -56,19 +57,19 @@ class ProfileForm(BaseForm):
         help_text=_("Checked, then kept only in a masked form: the full number is never stored."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelMultipleChoiceField(
         label=_("Skills"),
         queryset=Skill.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
     )
-    languages = forms.ModelMultipleChoiceField(
+    languages = ModelMultipleChoiceField(
         label=_("Languages and dialects"),
         queryset=Language.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}),
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = ModelMultipleChoiceField(
         label=_("Regions served"),
         queryset=Region.objects.none(),
         required=False,
@@ -182,13 +183,13 @@ class ServiceRecordForm(BaseForm):
         decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
-    group = forms.ModelChoiceField(
+    group = ModelChoiceField(
         label=_("Correction group"),
         queryset=CorrectionGroup.objects.none(),
         to_field_name="code",
         required=False,
     )
-    activity = forms.ModelChoiceField(
+    activity = ModelChoiceField(
         label=_("Activity"), queryset=Activity.objects.none(), required=False
     )
     description = forms.CharField(label=_("What was done"), max_length=300)
@@ -223,7 +224,7 @@ class RecordDecisionForm(BaseForm):
 
 
 class ExportForm(BaseForm):
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
 
@@ -240,12 +241,12 @@ class ExportForm(BaseForm):
 
 class ActivityForm(BaseForm):
     title = forms.CharField(label=_("Title"), max_length=100)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     place = forms.CharField(label=_("Place"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput)
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=1000)
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelMultipleChoiceField(
         label=_("Skills wanted"),
         queryset=Skill.objects.filter(is_active=True),
         required=False,
@@ -277,6 +278,12 @@ class ImportForm(BaseForm):
         label=_("File (.xlsx or .csv, at most 5 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class ChosenProfilesForm(BaseForm):
+    """The profiles ticked in the vetting queue."""
+
+    profile = IdListField(required=False)
 
 
 class LeaveForm(BaseForm):

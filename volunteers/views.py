@@ -4,7 +4,7 @@ activity the user may not see answers 404, so its existence does not leak."""
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,9 +134,11 @@ def directory(request):
 @require_POST
 def bulk_approve(request):
     _coordinator_regions(request.user)
-    ids = [int(i) for i in request.POST.getlist("profile") if i.isdigit()]
+    form = forms.ChosenProfilesForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("profile ids")
     chosen = selectors.profiles_visible_to(request.user).filter(
-        pk__in=ids, status=VolunteerProfile.Status.SUBMITTED
+        pk__in=form.cleaned_data["profile"], status=VolunteerProfile.Status.SUBMITTED
     )
     count = services.profiles_bulk_approve(profiles=list(chosen), decided_by=request.user)
     messages.success(request, _("%(count)s profiles approved.") % {"count": count})

@@ -13,6 +13,7 @@ from curriculum.models import DeliveryMode, LessonCompletion, LessonPage, Lesson
 from curriculum.services.hours import hours_recompute, month_of
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
+from portal.converters import parse_int
 from portal.models import User
 
 # Who may take a lesson for a group online.
@@ -61,14 +62,14 @@ def grade(quiz: dict | None, answers: dict[str, str]) -> tuple[int | None, dict]
     questions = list(quiz["questions"])
     stored, right = {}, 0
     for i, question in enumerate(questions):
-        raw = answers.get(f"q{i}", "")
         choices = list(question["choices"])
-        if not raw.isdigit() or int(raw) >= len(choices):
+        chosen = parse_int(answers.get(f"q{i}", ""), low=0, high=len(choices) - 1)
+        if chosen is None:
             raise ValidationError(
                 _("Answer every question of the quiz; question %(n)s has no answer.") % {"n": i + 1}
             )
-        stored[f"q{i}"] = int(raw)
-        right += bool(choices[int(raw)]["is_correct"])
+        stored[f"q{i}"] = chosen
+        right += bool(choices[chosen]["is_correct"])
     return round(100 * right / len(questions)), stored
 
 

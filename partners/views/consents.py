@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from partners import consents, forms, services
 from partners.models import Consent
+from portal.converters import query_id
 from portal.forms import apply_errors
 
 
@@ -21,8 +22,8 @@ def consent_list(request, code):
     group, _access = consents.group_for_consents(request.user, code, audit=request.method == "GET")
     organisations = consents.consent_organisations()
     initial = {"given_on": timezone.localdate()}
-    if request.GET.get("organisation", "").isdigit():
-        initial["organisation"] = int(request.GET["organisation"])
+    if organisation := query_id(request.GET, "organisation"):
+        initial["organisation"] = organisation
     if request.GET.get("purpose") in Consent.Purpose.values:
         initial["purpose"] = request.GET["purpose"]
     form = forms.ConsentForm(request.POST or None, organisations=organisations, initial=initial)

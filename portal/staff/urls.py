@@ -8,8 +8,8 @@ app_name = "staff"
 urlpatterns = [
     path("", views.staff_list, name="list"),
     path("invite/", views.invite, name="invite"),
-    path("people/<int:pk>/", views.person, name="person"),
-    path("roles/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("people/<id:pk>/", views.person, name="person"),
+    path("roles/<id:pk>/revoke/", views.revoke, name="revoke"),
     # Admins only: the national region tree (portal.region_import).
     path("regions/import/", region_import.upload, name="regions_import"),
     path("regions/import/<int:pk>/", region_import.report, name="regions_import_report"),
