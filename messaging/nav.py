@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from messaging.selectors import UNREAD_CAP, unread_total
+from portal.tabs import NavLink
 
 
 def items(user, roles):
@@ -14,6 +15,12 @@ def items(user, roles):
     else:
         label = _("Messages")
     return [
-        (label, reverse("messaging:inbox")),
+        # The tab bar shows the short name with the count as a badge ("99+" past the cap).
+        NavLink(
+            label,
+            reverse("messaging:inbox"),
+            short=_("Messages"),
+            badge=f"{UNREAD_CAP}+" if unread > UNREAD_CAP else unread,
+        ),
         (_("Notifications"), reverse("messaging:notifications")),
     ]
