@@ -10,6 +10,7 @@ from alerts.models import MESSAGE_MAX, REPLY_MAX, Alert, Recipient
 from alerts.reach import GROUPS_REACH_BY_LEVEL, Reach
 from alerts.services import AlertData
 from groups.models import CorrectionGroup
+from portal.fields import ModelChoiceField
 from portal.models import Region
 
 
@@ -32,7 +33,7 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(ModelChoiceField):
     def label_from_instance(self, region):
         # Indented by level, so the select reads as the tree it is.
         return "\u3000" * (region.depth - 1) + f"{region.name}（{region.level.label}）"

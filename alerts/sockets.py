@@ -4,11 +4,11 @@ socket (re)connects, so a tab that was offline catches up without a reload."""
 
 from alerts import selectors, services
 from alerts.delivery import payload
+from portal.converters import parse_id
 
 
 def _alert_id(frame: dict) -> int | None:
-    value = frame.get("alert")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return parse_id(frame.get("alert"))
 
 
 def delivered(user, frame: dict) -> None:
