@@ -5,10 +5,12 @@ import datetime
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from portal.audit_labels import category_choices, category_prefixes
 from portal.models import Region, StaffRole, User
 from portal.selectors import regions_covered_by
 
@@ -69,11 +71,17 @@ class AuditEventFilter(django_filters.FilterSet):
     the user (selectors.audit_events_visible_to); the region choices are scoped the same way,
     so a region outside the user's cover is refused, not silently ignored."""
 
+    # Staff choose a category in words (portal.audit_labels); the raw code prefix still works
+    # in links (?action=group.) but is no longer a field to type into.
+    category = django_filters.ChoiceFilter(
+        method="filter_category",
+        choices=category_choices,
+        label=_("Category"),
+        empty_label=_("All categories"),
+        error_messages={"invalid_choice": _("Choose one of the categories in the list.")},
+    )
     action = django_filters.CharFilter(
-        lookup_expr="startswith",
-        label=_("Action"),
-        max_length=80,
-        help_text=_("The beginning is enough: “group.” finds every group action."),
+        lookup_expr="startswith", max_length=80, widget=forms.HiddenInput
     )
     actor = django_filters.CharFilter(
         field_name="actor_repr",
@@ -114,6 +122,12 @@ class AuditEventFilter(django_filters.FilterSet):
         if self.is_bound and not self.is_valid():
             return self.queryset.none()
         return super().qs
+
+    def filter_category(self, queryset, name, value: str):
+        match = Q()
+        for prefix in category_prefixes(value):
+            match |= Q(action__startswith=prefix)
+        return queryset.filter(match)
 
     def filter_region(self, queryset, name, value: Region):
         return queryset.filter(region__path__startswith=value.path)

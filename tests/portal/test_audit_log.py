@@ -257,7 +257,7 @@ def test_the_page_switches_to_english(client_for, people):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_on_a_phone_the_table_scrolls_inside_its_wrapper_not_the_page(
+def test_on_a_phone_the_columns_stack_and_nothing_scrolls_sideways(
     people, regions, client_for, live_server, monkeypatch
 ):
     from playwright.sync_api import sync_playwright
@@ -289,7 +289,37 @@ def test_on_a_phone_the_table_scrolls_inside_its_wrapper_not_the_page(
                         wrapper.scrollWidth];
             }"""
         )
+        first = page.locator("tbody tr").first
+        action = first.locator("td").nth(2).bounding_box()
+        when = first.locator("td").nth(0).bounding_box()
         browser.close()
     page_width, wrapper_width, table_width = widths
     assert page_width <= 375
-    assert wrapper_width < table_width  # the wrapper scrolls, the page does not
+    assert table_width <= wrapper_width  # each row is a card: no sideways scrolling at all
+    assert action["y"] > when["y"]  # the columns stack one under another
+
+
+def test_actions_read_in_chinese_words_not_codes(client_for, people, regions):
+    record(regions, "440106", action="group.member_added")
+    page = client_for(people.owner).get(URL).content.decode()
+    assert "添加小组成员" in page
+    assert "group.member_added" not in page
+
+
+def test_the_category_filter_keeps_that_categorys_actions_only(client_for, people, regions):
+    record(regions, "440106", action="group.member_added")
+    record(regions, "440106", action="volunteer.hours_logged")
+    record(regions, "440106", action="activity.created")
+    client = client_for(people.owner)
+    form = client.get(URL).content.decode()
+    assert "志愿者" in form and "账号与权限" in form  # the categories are offered in words
+    actions = {e.action for e in client.get(URL, {"category": "volunteer"}).context["page"]}
+    assert actions == {"volunteer.hours_logged", "activity.created"}
+
+
+def test_an_unknown_category_is_a_clear_error_not_a_crash(client_for, people, regions):
+    record(regions, "440106", action="group.member_added")
+    response = client_for(people.owner).get(URL, {"category": "nonsense"})
+    assert response.status_code == 200
+    assert "请从列表中选择一个类别" in response.content.decode()
+    assert list(response.context["page"]) == []
