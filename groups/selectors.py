@@ -176,10 +176,16 @@ def group_for_user(
         .first()
     )
     if audit:
-        portal_services.audit_record(
-            actor=user, action="group.viewed", target=group, region=group.judicial_office
-        )
+        group_read_audit(user, group)
     return group, GroupAccess(is_coordinator=coordinated, role=role)
+
+
+def group_read_audit(user: User, group: CorrectionGroup) -> None:
+    """One audit row for a read of the group's record: its page, or any other page that shows
+    its restricted fields (the edit form shows the case notes)."""
+    portal_services.audit_record(
+        actor=user, action="group.viewed", target=group, region=group.judicial_office
+    )
 
 
 def group_learner(group: CorrectionGroup) -> Membership | None:

@@ -73,6 +73,8 @@ def group_edit(request, code):
     group, access = selectors.group_for_user(request.user, code, audit=False)
     if not access.edits:
         raise Http404
+    if request.method == "GET":  # the form shows the restricted case notes
+        selectors.group_read_audit(request.user, group)
     regions = _coordinator_regions(request.user)
     form = forms.GroupForm(
         request.POST or None, regions=regions, initial=forms.GroupForm.initial_for(group)

@@ -264,7 +264,15 @@ def moderated_groups(user: User) -> QuerySet[CorrectionGroup]:
 
 
 def can_moderate(user: User, message: Message) -> bool:
-    return moderated_groups(user).filter(pk=message.conversation.group_id).exists()
+    """The group's lead or a coordinator of its region, and only where they may read: a room,
+    a direct thread they are one of the two of, or a direct message one of its two people
+    reported to them (the report shows it). Otherwise hiding would be a way to read it."""
+    if not moderated_groups(user).filter(pk=message.conversation.group_id).exists():
+        return False
+    conversation = message.conversation
+    if conversation.is_room or user.pk in (conversation.user_a_id, conversation.user_b_id):
+        return True
+    return message.reports.filter(resolved_at__isnull=True).exists()
 
 
 def open_reports_for(user: User) -> QuerySet[MessageReport]:

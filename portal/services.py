@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from portal import events, rights, selectors
@@ -22,6 +22,14 @@ from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 
 # Wagtail's migrations create this group with access to the admin and the page tree.
 EDITORS_GROUP = rights.WAGTAIL_GROUPS[rights.Role.EDUCATION_OFFICER]
+
+
+def audit_description(target: models.Model) -> str:
+    """What the log shows of a target: its kind and id, in the portal's language. Never str():
+    a message's str() is its first words, a user's their chosen name, and whoever reads the log
+    (a coordinator of the region) may not read those."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{target._meta.verbose_name} #{target.pk}"
 
 
 def audit_record(
@@ -41,7 +49,7 @@ def audit_record(
         action=action,
         object_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
+        object_repr=audit_description(target) if target is not None else "",
         region=region,
         ip_address=where.ip_address,
         user_agent=where.user_agent,

@@ -58,8 +58,9 @@ def message_report(*, message: Message, reporter: User, reason: str) -> MessageR
 
 @transaction.atomic
 def message_hide(*, message: Message, moderator: User, reason: str = "") -> Message:
-    """Hide a message from the conversation (its text stays for the audit trail and for
-    moderators); open reports on it are resolved."""
+    """Hide a message from the conversation (its text stays on the message, for moderators who
+    may read the conversation; never copied into the audit log); open reports on it are
+    resolved."""
     message = (
         Message.objects.select_for_update().select_related("conversation__group").get(pk=message.pk)
     )
@@ -79,7 +80,6 @@ def message_hide(*, message: Message, moderator: User, reason: str = "") -> Mess
         region=message.conversation.group.judicial_office,
         data={
             "conversation": message.conversation_id,
-            "body": message.body,
             "reason": reason[:300],
             "reports_resolved": resolved,
         },

@@ -20,7 +20,8 @@ def test_granting_a_staff_role_writes_one_audit_row_with_who_what_where(regions)
 
     row = AuditEvent.objects.get(action="staff_role.granted")
     assert row.actor == admin
-    assert row.object_repr == "李协调" and row.object_id == str(user.pk)
+    # Kind and id, never the person's chosen name (the log is read by people who may not see it).
+    assert row.object_repr == f"用户 #{user.pk}" and row.object_id == str(user.pk)
     assert row.region == regions["440106"]
     assert row.ip_address == "10.20.30.40" and row.user_agent == "Mozilla/5.0 (iPhone)"
     assert row.data == {"role": "coordinator"}

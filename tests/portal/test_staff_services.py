@@ -39,7 +39,7 @@ def test_a_coordinator_grants_a_role_beneath_and_one_row_says_who_whom_what_wher
     )
     row = AuditEvent.objects.get(action="staff_role.granted")
     assert row.actor == county_coordinator
-    assert (row.object_id, row.object_repr) == (str(person.pk), "陈静")
+    assert (row.object_id, row.object_repr) == (str(person.pk), f"用户 #{person.pk}")
     assert (row.region.code, row.data) == ("440106005", {"role": "observer"})
     person.refresh_from_db()
     assert person.kind == AccountKind.STAFF
@@ -147,7 +147,7 @@ def test_revoking_follows_the_granting_rule_and_is_audited(regions, county_coord
     row = AuditEvent.objects.get(action="staff_role.revoked")
     assert (row.actor, row.object_repr, row.region.code, row.data) == (
         county_coordinator,
-        "刘芳",
+        f"用户 #{beneath.user_id}",
         "440106006",
         {"role": "observer"},
     )
