@@ -10,10 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboards.display import Value
-
-# A spreadsheet runs a text that starts like a formula (CSV/formula injection): such text, a
-# region name or a lesson title typed by someone, is written with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from portal.spreadsheet import safe_text
 
 
 def safe(cell):
@@ -21,9 +18,8 @@ def safe(cell):
         if not cell.recorded or cell.suppressed or cell.number is None:
             return cell.text
         return cell.number
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    # A region name or a lesson title typed by someone: never a live formula.
+    return safe_text(cell)
 
 
 def _width(value) -> int:

@@ -125,6 +125,11 @@ class Dashboard:
         }
 
 
+def _below_county(region: Region) -> bool:
+    """Where the small-cell rule applies: a judicial office."""
+    return region.level >= Region.Level.JUDICIAL_OFFICE
+
+
 def _subtree(region: Region):
     """The figures of the region and every region beneath it. The regions are a subquery,
     not a join: the database then reads the figures by (region, month) from the unique index
@@ -133,13 +138,9 @@ def _subtree(region: Region):
     return MonthFigure.objects.filter(region_id__in=regions)
 
 
-def _value(sums: dict[str, int], figure: f.Figure, suppressed: bool) -> Value:
-    return show(figure, sums, suppressed=suppressed)
-
-
 def dashboard(region: Region, month: date, *, sort: str = "", descending: bool = True):
     """Everything one dashboard page shows, for `region` in `month`."""
-    suppressed = region.level >= Region.Level.JUDICIAL_OFFICE
+    suppressed = _below_county(region)
     months = m.months_ending(month, TREND_MONTHS)
     sums: dict[str, int] = {}
     updated_at = None
@@ -232,24 +233,21 @@ def _comparison(region, month, children, columns, sums, sort, descending) -> lis
     )
     for path, key, total in rows:
         per_child.setdefault(path, {})[key] = total
-    suppressed = region.level + 1 >= Region.Level.JUDICIAL_OFFICE
+    # Each child by its own level: under a city without counties (东莞) the children are offices.
     result = [
         Child(
-            child, {c.key: show(c, per_child[child.path], suppressed=suppressed) for c in columns}
+            child,
+            {
+                c.key: show(c, per_child[child.path], suppressed=_below_county(child))
+                for c in columns
+            },
         )
         for child in children
     ]
     own = {k: sums.get(k, 0) - sum(values.get(k, 0) for values in per_child.values()) for k in keys}
     if any(own.values()):
-        result.append(
-            Child(
-                None,
-                {
-                    c.key: show(c, own, suppressed=region.level >= Region.Level.JUDICIAL_OFFICE)
-                    for c in columns
-                },
-            )
-        )
+        below = _below_county(region)
+        result.append(Child(None, {c.key: show(c, own, suppressed=below) for c in columns}))
     if sort in {c.key for c in columns}:
         named = [c for c in result if c.region is not None]
         named.sort(key=lambda c: (c.values[sort].sort_key, c.region.code), reverse=descending)

@@ -13,7 +13,6 @@ Two kinds of figures:
     regions a volunteer serves) today's value stands in.
 """
 
-import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,17 +60,10 @@ class Context:
             region_of = dict(Region.objects.values_list("path", "pk"))
             self._home = {}
             for pk, served in paths.items():
-                common = _common_path(served)
+                common = Region.common_path(served)
                 if common:
                     self._home[pk] = region_of[common]
         return self._home
-
-
-def _common_path(paths: list[str]) -> str:
-    """The path of the smallest region holding every path ("" when they share no province):
-    the longest common prefix, cut back to whole steps of the tree."""
-    common = os.path.commonprefix(paths)
-    return common[: len(common) - len(common) % Region.steplen]
 
 
 def month_of(value) -> date:

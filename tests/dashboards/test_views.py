@@ -174,3 +174,25 @@ def test_the_printable_page_names_region_and_month(figures, client_for):
     assert "天河区" in html and f"{figures.clock.this.year}年{figures.clock.this.month}月" in html
     assert "print.css" in html
     assert "<script" not in html
+
+
+def test_under_a_city_without_counties_the_offices_are_small_cells(regions, client_for):
+    """东莞 holds its towns' offices directly: its comparison rows are offices, so a count under
+    five is hidden there too, though the city is one level above a county."""
+    from dashboards import months as m
+    from dashboards.models import MonthFigure
+    from portal import services
+    from portal.models import Region
+
+    services.region_tree_load(
+        tree=(
+            ("440000", "广东省", (("441900", "东莞市", (("441900003", "莞城街道司法所", ()),)),)),
+        )
+    )
+    office = Region.objects.get(code="441900003")
+    assert office.level == Region.Level.JUDICIAL_OFFICE
+    MonthFigure.objects.create(region=office, month=m.this_month(), key="groups.open", value=3)
+    client = client_for(staff(OBSERVER, PROVINCE, regions))
+    html = client.get(url("441900")).content.decode()
+    row = html.split("莞城街道司法所</a></th>")[1].split("</tr>")[0]
+    assert "&lt;5" in row and ">3<" not in row
