@@ -10,14 +10,10 @@ from groups import services as group_services
 from groups.models import Membership
 from portal.models import Region
 from tests import factories
+from tests.browser import chromium
 from tests.groups.conftest import group_data
 from tests.messaging.conftest import build_world
-from tests.messaging.test_chat_journey import (  # noqa: F401  (the browser fixture)
-    PHONE_WIDTH,
-    SCREENSHOTS,
-    browser,
-    phone_for,
-)
+from tests.messaging.test_chat_journey import PHONE_WIDTH, SCREENSHOTS, phone_for
 from tests.servers import asgi_server
 from volunteers.models import VolunteerProfile
 
@@ -27,6 +23,14 @@ pytestmark = [
     pytest.mark.needs_postgres,
     pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's event loop runs in this thread, where Django would refuse the ORM calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
