@@ -100,7 +100,7 @@ def acknowledgements(alert: Alert, *, limit: int | None = REPORT_ROWS) -> QueryS
     """Who acknowledged and when, first first (the report's timeline, the workbook)."""
     rows = (
         Recipient.objects.filter(alert=alert, acknowledged_at__isnull=False)
-        .select_related("user", "group")
+        .select_related("user", "group", "alert")
         .order_by("acknowledged_at", "pk")
     )
     return rows[:limit] if limit else rows
