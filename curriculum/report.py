@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from curriculum import conf
+from portal.spreadsheet import safe_row
 
 
 def hours_workbook(rows, *, region, month: date) -> bytes:
@@ -14,10 +15,12 @@ def hours_workbook(rows, *, region, month: date) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=f"{month:%Y-%m}")
     sheet.append(
-        [
-            _("Learning hours of %(region)s, %(month)s")
-            % {"region": region.name, "month": f"{month:%Y-%m}"}
-        ]
+        safe_row(
+            [
+                _("Learning hours of %(region)s, %(month)s")
+                % {"region": region.name, "month": f"{month:%Y-%m}"}
+            ]
+        )
     )
     sheet.append(
         [
@@ -32,15 +35,17 @@ def hours_workbook(rows, *, region, month: date) -> bytes:
     )
     for group in rows.iterator(chunk_size=2000):
         sheet.append(
-            [
-                group.code,
-                group.judicial_office.name,
-                round(group.online / 60, 2),
-                round(group.offline / 60, 2),
-                round(group.total / 60, 2),
-                round(required / 60, 2),
-                _("yes") if group.total < required else _("no"),
-            ]
+            safe_row(
+                [
+                    group.code,
+                    group.judicial_office.name,
+                    round(group.online / 60, 2),
+                    round(group.offline / 60, 2),
+                    round(group.total / 60, 2),
+                    round(required / 60, 2),
+                    _("yes") if group.total < required else _("no"),
+                ]
+            )
         )
     out = io.BytesIO()
     book.save(out)

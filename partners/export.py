@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from portal.spreadsheet import safe_text
+
 HEADERS = (
     "姓名",
     "显示名称",
@@ -17,13 +19,6 @@ HEADERS = (
     "参与中的矫正小组数",
 )
 KIND = {"volunteer": "志愿者", "social_worker": "社工"}
-# A text cell starting with one of these is a formula to a spreadsheet (CSV/formula injection):
-# people type their own names, so such text is written with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def affiliations_workbook(affiliations) -> bytes:

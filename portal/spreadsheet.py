@@ -1,7 +1,12 @@
-"""Writing people's own text into a spreadsheet safely."""
+"""Writing people's own text into a spreadsheet safely: the one helper every export uses.
 
-# A text cell starting with one of these is a formula to a spreadsheet (CSV/formula injection):
-# people type their own names and replies, so such text is written with a leading apostrophe.
+A text cell starting with one of FORMULA_STARTS is a formula to a spreadsheet (CSV/formula
+injection): a volunteer's "=HYPERLINK(...)" in an hours description would become a live link
+in the coordinator's export. People type their names, replies and descriptions, so such text is
+written with a leading apostrophe; numbers, dates and empty cells pass as they are.
+tests/portal/test_spreadsheets.py checks that every module writing a workbook uses this one.
+"""
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -10,3 +15,8 @@ def safe_text(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def safe_row(values) -> list:
+    """A row for sheet.append(), every text cell made safe."""
+    return [safe_text(value) for value in values]

@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from portal.spreadsheet import safe_row
+
 HEADERS = (
     "日期",
     "姓名",
@@ -38,20 +40,24 @@ def hours_workbook(records) -> bytes:
     for r in records.iterator(chunk_size=2000):
         profile = r.profile
         sheet.append(
-            [
-                r.date,
-                profile.real_name or "（已注销）",
-                profile.user.display_name if profile.user_id else "",
-                KIND.get(profile.kind, profile.kind),
-                float(r.hours),
-                r.group.code if r.group_id else "",
-                r.activity.title if r.activity_id else "",
-                r.region.name,
-                r.description,
-                STATUS.get(r.status, r.status),
-                r.decided_by.display_name if r.decided_by_id else "",
-                timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else "",
-            ]
+            safe_row(
+                [
+                    r.date,
+                    profile.real_name or "（已注销）",
+                    profile.user.display_name if profile.user_id else "",
+                    KIND.get(profile.kind, profile.kind),
+                    float(r.hours),
+                    r.group.code if r.group_id else "",
+                    r.activity.title if r.activity_id else "",
+                    r.region.name,
+                    r.description,
+                    STATUS.get(r.status, r.status),
+                    r.decided_by.display_name if r.decided_by_id else "",
+                    timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M")
+                    if r.decided_at
+                    else "",
+                ]
+            )
         )
         if r.status == "confirmed":
             total += r.hours

@@ -20,6 +20,10 @@ from django.utils.translation import gettext as _
 
 from portal.models import Region
 
+# A cell starting like a formula: an admin opening the file or an export of the tree later
+# would run it, so such rows are refused.
+from portal.spreadsheet import FORMULA_STARTS
+
 COLUMNS = ("code", "name", "parent_code", "level")
 LEVELS = {
     "province": Region.Level.PROVINCE,
@@ -40,9 +44,6 @@ CODE_SHAPES = {
 }
 _PARENT_CODE = re.compile(r"^\d{6}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# A cell starting with one of these is a formula to a spreadsheet (CSV/formula injection): an
-# admin opening the file or an export of the tree later would run it, so such rows are refused.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _GZIP, _ZIP = b"\x1f\x8b", b"PK\x03\x04"
 _SAMPLE = 64 * 1024  # enough text to tell UTF-8 from GB18030
 
