@@ -82,8 +82,8 @@ def test_sign_up_to_a_moving_star(tianhe, browser, live_server):
     volunteer.click("main form button[type=submit]")
     expect(volunteer).to_have_url(re.compile(r"/me/$"))
 
-    # Complete the profile: a draft first, then submitted.
-    volunteer.click('header a[href="/volunteers/profile/"]')
+    # Complete the profile from the home page's first to-do: a draft first, then submitted.
+    volunteer.locator('main a[href="/volunteers/profile/"]').first.click()
     expect(volunteer.locator("html")).to_have_attribute("lang", "zh-Hans")
     volunteer.fill("[name=real_name]", "张晓明")
     volunteer.click("button[name=save]")
