@@ -87,7 +87,7 @@ def region_import_apply(
 
 
 def _apply(batch: RegionImport, report: Report, applied_by: User | None, progress) -> None:
-    writer.apply(batch, progress)
+    writer.apply(batch, report, progress)
     batch.rows.all().delete()
     batch.report = report.as_json()
     batch.applied_at, batch.applied_by = timezone.now(), applied_by

@@ -14,27 +14,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Region, RegionImport, RegionImportRow
-from portal.region_import.checks import CHUNK, Progress, retired_queryset
+from portal.region_import.checks import CHUNK, Progress, Report, retired_queryset
 
 BATCH = 1000  # rows per INSERT / UPDATE
 
 
-def apply(batch: RegionImport, progress: Progress) -> None:
+def apply(batch: RegionImport, report: Report, progress: Progress) -> None:
+    """Write what `report` (the checks, just run in this transaction) found; a kind of change
+    it found none of is not looked for again."""
     staged = RegionImportRow.objects.filter(batch=batch)
-    known = Region.objects.filter(code=OuterRef("code"))
-    bar = progress(_("Writing"), staged.filter(~Exists(known)).count())
-    for level in Region.Level:
-        new = staged.filter(level=level).filter(~Exists(known))
-        _create(new.order_by("parent_code", "code"), bar)
-    bar.close()
-    for _level, code, parent_code in _moves(staged):
-        region = Region.objects.get(code=code)  # read afresh: an earlier move may shift paths
-        region.move(Region.objects.get(code=parent_code), pos="sorted-child")
-    _rename(staged)
-    Region.objects.filter(retired_at__isnull=False, code__in=staged.values("code")).update(
-        retired_at=None
-    )
-    retired_queryset(batch).update(retired_at=timezone.now())
+    counts = report.counts
+    if counts["new"]:
+        known = Region.objects.filter(code=OuterRef("code"))
+        bar = progress(_("Writing"), counts["new"])
+        for level in Region.Level:
+            new = staged.filter(level=level).filter(~Exists(known))
+            _create(new.order_by("parent_code", "code"), bar)
+        bar.close()
+    if counts["moved"]:
+        for _level, code, parent_code in _moves(staged):
+            region = Region.objects.get(code=code)  # read afresh: an earlier move shifts paths
+            region.move(Region.objects.get(code=parent_code), pos="sorted-child")
+    if counts["renamed"]:
+        _rename(staged)
+    if counts["restored"]:
+        Region.objects.filter(retired_at__isnull=False, code__in=staged.values("code")).update(
+            retired_at=None
+        )
+    if counts["retired"]:
+        retired_queryset(batch).update(retired_at=timezone.now())
     Region.shape_changed()
 
 
