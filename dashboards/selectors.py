@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Max, Sum
-from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from dashboards import figures as f
@@ -221,7 +220,7 @@ def _comparison(region, month, children, columns, sums, sort, descending) -> lis
     if not children:
         return []
     keys = {part for c in columns for part in (c.of if c.unit == f.SHARE else (c.key,))}
-    child_path = Substr("region__path", 1, len(region.path) + Region.steplen)
+    child_path = region.child_path_sql("region__path")
     per_child: dict[str, dict[str, int]] = {child.path: {} for child in children}
     rows = (
         _subtree(region)

@@ -162,6 +162,11 @@ class Region(MP_Node):
         end = Region.path_length(level)
         return path[:end] if path and len(path) >= end else None
 
+    def child_path_sql(self, field: str = "path") -> Substr:
+        """For rows at or beneath this region: the path of the child of this region they lie in
+        (the row's own path for a child itself), in the database, for grouping by child."""
+        return Substr(field, 1, len(self.path) + Region.steplen)
+
     @staticmethod
     def path_at_level_sql(level: int, field: str = "path") -> Substr:
         """path_at_level in the database, for annotations, for the province or city (whose
