@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from portal.converters import IdConverter
+
+        # Before any URL conf is read: every id in a path is `<id:...>` (portal.converters).
+        register_converter(IdConverter, "id")

@@ -2,7 +2,7 @@
 
 `str.isdigit()` accepts "²" and other scripts' digits that `int()` then refuses (a 500), and
 `int()` happily reads 2**64, which SQLite cannot bind and which no bigint column holds. Path
-arguments go through `IdConverter` (registered as `<id:...>` in portal/urls.py), form fields
+arguments go through `IdConverter` (registered as `<id:...>` by portal.apps), form fields
 through portal.fields, and query strings and socket frames through `parse_id`/`parse_int`.
 """
 

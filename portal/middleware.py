@@ -1,6 +1,8 @@
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from portal.context import origin
 
@@ -39,3 +41,34 @@ class RequestContextMiddleware:
         # from X-Forwarded-For for trusted proxies only.
         with origin(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")):
             return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's header with the portal's policy (settings.CONTENT_SECURITY_POLICY: only our
+    own scripts run), relaxed for Wagtail's admin alone, whose date pickers and inline panels
+    are inline scripts and whose image choosers show data: and blob: pictures."""
+
+    ADMIN_PREFIX = "/admin/"
+    ADMIN_RELAXATIONS = {"script-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(self.ADMIN_PREFIX):
+            parts.update = {**(parts.update or {}), **self.ADMIN_RELAXATIONS}
+        return parts
+
+
+class PrivatePagesMiddleware:
+    """Whatever is shown to someone signed in (a group, a chat, a dashboard, the staff pages) is
+    theirs: never kept by the browser's cache or a proxy, so the back button on a shared
+    computer after logging out shows nothing. Pages for anonymous visitors keep their caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -1,15 +1,11 @@
 from django.conf import settings
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from portal.converters import IdConverter
-
-# Before the apps' URL confs are included: every id in a path is `<id:...>` (portal.converters).
-register_converter(IdConverter, "id")
 
 portal_patterns = (
     [
@@ -47,9 +43,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only; never Django's plain static view, which renders whatever was uploaded.
+    media = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(re_path(rf"^{media}/(?P<path>.*)$", views.media_file, name="media"))
 
 # Wagtail serves every other path from the page tree; keep it last.
 urlpatterns.append(path("", include(wagtail_urls)))

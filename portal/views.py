@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve as static_serve
 
 from portal import health, rights
 from portal.filters import AuditEventFilter
@@ -83,6 +85,21 @@ def login_elsewhere(request):
     ):
         return redirect(f"{login}?{urlencode({'next': next_url}, safe='/')}")
     return redirect(login)
+
+
+# Pictures a page shows with <img>; anything else under MEDIA_ROOT (an editor's HTML or SVG
+# document, say) is a download, so it never runs as a page of the portal's origin.
+INLINE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
+
+
+def media_file(request, path):
+    """Uploaded files under MEDIA_ROOT, served by the development server (DEBUG) only."""
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.get("Content-Type", "").split(";")[0] not in INLINE_MEDIA_TYPES:
+        response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def rate_limited(request, exception=None):

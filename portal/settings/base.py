@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.asyncio.retry import Retry as AsyncRetry
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -330,6 +333,22 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Wagtail's page preview is an iframe of the same origin, so DENY would break editing.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Only our own scripts run (no inline script, no handler attribute: tests/portal/test_headers.py);
+# inline styles stay allowed (the charts and a few templates set them; a style cannot run code).
+# Wagtail's admin is relaxed in portal.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],  # 'self' covers the same origin's ws:// and wss:// too
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,
