@@ -12,5 +12,5 @@ urlpatterns = [
     path("roles/<id:pk>/revoke/", views.revoke, name="revoke"),
     # Admins only: the national region tree (portal.region_import).
     path("regions/import/", region_import.upload, name="regions_import"),
-    path("regions/import/<int:pk>/", region_import.report, name="regions_import_report"),
+    path("regions/import/<id:pk>/", region_import.report, name="regions_import_report"),
 ]
