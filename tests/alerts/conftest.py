@@ -42,6 +42,8 @@ def join(group, user, role):
 @pytest.fixture
 def world(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])  # 天河区
+    coordinator.display_name = "张科长"
+    coordinator.save(update_fields=["display_name"])
     shipai = make_group(regions, "440106005", coordinator)  # 石牌街司法所
     tiannan = make_group(regions, "440106006", coordinator)  # 天河南街司法所
     yuexiu_coordinator = factories.coordinator(regions["440104"])  # 越秀区, the next county

@@ -1,17 +1,24 @@
 /* The sender's live board: each "alert.progress" event on the notification socket (portal/
    live.js) names one person and the steps they newly reached (delivered, opened,
-   acknowledged); the counts, the speed figures and the person's row change in place. After a
-   reconnection the page reloads once, since events sent while it was away are not replayed. */
+   acknowledged); the counts, the speed figures and the person's row change in place.
+   Events sent while no socket listened (the page loading, a reconnection) are not replayed, so
+   each time the socket opens the board is read again from the server and swapped in, and
+   the events that arrive meanwhile are applied on top (a row already showing a step is not
+   counted twice). */
 (function () {
   "use strict";
   var board = document.getElementById("alert-board");
   if (!board || board.dataset.live !== "1") return;
   var alertId = Number(board.dataset.alert);
-  var seconds = JSON.parse(document.getElementById("ack-seconds").textContent);
-  var total = JSON.parse(document.getElementById("ack-total").textContent);
-  var status = document.getElementById("board-live");
-  var opened = 0;
   var WITHIN = 300;
+  var seconds = [];
+  var total = 0;
+  var queued = null;  // events that arrive while the board is being read again
+
+  function readState() {
+    seconds = JSON.parse(document.getElementById("ack-seconds").textContent);
+    total = JSON.parse(document.getElementById("ack-total").textContent);
+  }
 
   function bump(scope, name, by) {
     var cell = scope && scope.querySelector('[data-count="' + name + '"]');
@@ -45,15 +52,18 @@
   function apply(p) {
     var row = board.querySelector('[data-recipient="' + p.recipient + '"]');
     var group = board.querySelector('[data-group="' + (p.group === null ? "staff" : p.group) + '"]');
+    var counts = board.querySelector(".alert-counts");
     (p.newly || []).forEach(function (step) {
-      bump(board.querySelector(".alert-counts"), step, 1);
+      if (row && row.dataset[step] === "1") return;  // the server's page already had it
+      if (row) row.dataset[step] = "1";
+      bump(counts, step, 1);
       if (step === "delivered" && row) {
         var cell = row.querySelector('[data-cell="delivered"]');
         cell.textContent = "✓ ";
-        cell.appendChild(clock(p.at.slice(0, 19)));
+        cell.appendChild(clock(p.at));
       }
       if (step === "acknowledged") {
-        bump(board.querySelector(".alert-counts"), "waiting", -1);
+        bump(counts, "waiting", -1);
         bump(group && group.querySelector("h3"), "acknowledged", 1);
         seconds.push(p.seconds);
         speed();
@@ -69,15 +79,36 @@
     });
   }
 
+  function connected() {
+    var status = document.getElementById("board-live");
+    if (status) status.textContent = status.dataset.connected;
+  }
+
+  function refresh() {
+    queued = queued || [];
+    fetch(location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("alert-board");
+        if (fresh && fresh.dataset.live === "1") {
+          board.innerHTML = fresh.innerHTML;
+          readState();
+        }
+      })
+      .catch(function () {})
+      .then(function () {
+        var late = queued;
+        queued = null;
+        late.forEach(apply);
+        connected();
+      });
+  }
+
+  readState();
   document.addEventListener("portal:event", function (message) {
     var event = message.detail || {};
-    if (event.type === "alert.progress" && event.payload && event.payload.alert === alertId) {
-      apply(event.payload);
-    }
+    if (event.type !== "alert.progress" || !event.payload || event.payload.alert !== alertId) return;
+    if (queued) queued.push(event.payload); else apply(event.payload);
   });
-  document.addEventListener("portal:open", function () {
-    opened += 1;
-    if (opened > 1) { location.reload(); return; }
-    if (status) status.textContent = status.dataset.connected;
-  });
+  document.addEventListener("portal:open", refresh);
 })();
