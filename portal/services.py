@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from portal import events, rights, selectors
 from portal.context import current_origin
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
+from portal.models.accounts import SELF_SIGN_UP_KINDS
 
 # Wagtail's migrations create this group with access to the admin and the page tree.
 EDITORS_GROUP = rights.WAGTAIL_GROUPS[rights.Role.EDUCATION_OFFICER]
@@ -84,6 +85,37 @@ def user_create(
 def user_signed_up(*, user: User) -> None:
     """Record a self sign-up (called by the allauth adapter once the account is saved)."""
     audit_record(actor=user, action="account.signed_up", target=user, data={"kind": user.kind})
+
+
+def may_leave(user: User) -> bool:
+    """Who may delete their own account: those who signed themselves up. A learner's account
+    belongs to their group's supervision and a staff account to its office; an admin ends those."""
+    return (
+        user.is_authenticated
+        and user.kind in SELF_SIGN_UP_KINDS
+        and not (user.is_staff or user.is_superuser)
+        and not user.staff_roles.exists()
+    )
+
+
+@transaction.atomic
+def account_anonymise(*, user: User) -> None:
+    """End an account but keep what others shared with it readable: the row stays, under a
+    neutral name, so chat messages, ended memberships and confirmed hours keep their author;
+    nothing left on it identifies the person, and nobody can log in with it (the address is free
+    for a new sign-up). Callers end the person's places and detach their profiles first."""
+    EmailAddress.objects.filter(user=user).delete()
+    with translation.override(settings.LANGUAGE_CODE):
+        user.display_name = gettext("Former member")
+    # Unique, and never deliverable: .invalid is reserved (RFC 2606).
+    user.email = f"left-{user.pk}@portal.invalid"
+    user.mobile = ""
+    user.is_active = False
+    user.set_unusable_password()  # also invalidates every session (its password hash changes)
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    events.sockets_close([user.pk])
 
 
 def user_sessions_end(*, user: User) -> int:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import services as portal_services
 from portal.forms import apply_errors
 from portal.selectors import regions_covered_by
 from volunteers import export, forms, selectors, services
@@ -89,6 +90,8 @@ def profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def leave(request):
+    if not portal_services.may_leave(request.user):
+        raise Http404  # learners and staff: their accounts are ended by an admin
     form = forms.LeaveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user

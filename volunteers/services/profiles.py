@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -172,9 +172,14 @@ def profile_submit(*, profile: VolunteerProfile, by: User) -> VolunteerProfile:
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete the account. The profile stays, anonymised, so confirmed hours keep counting in
-    group, region and month totals; pending hours and sign-ups go."""
+    """Delete the account: its places end (kept as history) and the account row is anonymised
+    (portal.services.account_anonymise), so what the person wrote in a group's chat stays under
+    a neutral name. The profile stays, anonymised, so confirmed hours keep counting in group,
+    region and month totals; pending hours and sign-ups go. Only for those who may leave."""
     from volunteers.gate import places_end_on_leaving
+
+    if not portal_services.may_leave(user):
+        raise PermissionDenied("This account is not one its owner may delete.")
 
     profile = VolunteerProfile.objects.select_for_update().filter(user=user).first()
     with translation.override(settings.LANGUAGE_CODE):
@@ -200,4 +205,4 @@ def account_delete(*, user: User) -> None:
         target=profile,
         data={"user_id": user.pk},
     )
-    user.delete()
+    portal_services.account_anonymise(user=user)
