@@ -7,6 +7,7 @@ from groups.services import GroupData
 from portal import week
 from portal.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Industry, OffenceCategory, Region, User
+from portal.validators import clean_display_name
 
 
 class DateInput(forms.DateInput):
@@ -35,9 +36,7 @@ class GroupForm(forms.Form):
     """What a coordinator states about a group. Needs come as one priority field per need, so
     the form works without JavaScript on a phone."""
 
-    judicial_office = ModelChoiceField(
-        queryset=Region.objects.none(), label=_("Judicial office")
-    )
+    judicial_office = ModelChoiceField(queryset=Region.objects.none(), label=_("Judicial office"))
     stage = forms.ChoiceField(
         label=_("Stage"), choices=CorrectionGroup._meta.get_field("stage").choices
     )
@@ -270,6 +269,9 @@ class LearnerForm(forms.Form):
         max_length=50,
         help_text=_("Not the person's real name, e.g. 学员甲."),
     )
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
 
 class SuggestionForm(forms.Form):
