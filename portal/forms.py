@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import SELF_SIGN_UP_KINDS, AccountKind
-from portal.validators import normalise_mobile, validate_mainland_mobile
+from portal.validators import clean_display_name, normalise_mobile, validate_mainland_mobile
 
 
 class TelInput(forms.TextInput):
@@ -41,10 +41,7 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
 
     def clean_display_name(self):
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Enter a display name."))
-        return name
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def clean_mobile(self):
         mobile = normalise_mobile(self.cleaned_data.get("mobile", ""))

@@ -1,6 +1,7 @@
 """Validators for Chinese identifiers used across the portal."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +35,24 @@ def validate_region_code(value: str) -> None:
             _("A region code has 6 digits (a division) or 9 digits (a judicial office)."),
             code="invalid_region_code",
         )
+
+
+# Characters that hide or reorder text without showing themselves: controls (Cc), format
+# characters (Cf: bidirectional overrides and isolates, zero-width spaces and joiners), private
+# use and surrogates, and line or paragraph separators.
+_HIDING_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+
+
+def clean_display_name(value: str) -> str:
+    """A display name in one form (NFKC: full-width letters and compatibility forms folded;
+    spaces collapsed), refused when it carries a character that could hide or reorder text,
+    so "刘\u200b芳" or a right-to-left override can never pass for another member's name."""
+    if any(unicodedata.category(ch) in _HIDING_CATEGORIES for ch in value or ""):
+        raise ValidationError(
+            _("A name cannot contain control, invisible or direction-changing characters."),
+            code="invalid_display_name",
+        )
+    name = " ".join(unicodedata.normalize("NFKC", value or "").split())
+    if not name:
+        raise ValidationError(_("Enter a display name."), code="required")
+    return name

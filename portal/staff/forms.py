@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import RegionChoiceField
 from portal.models import StaffRole, User
+from portal.validators import clean_display_name
 
 
 class InviteForm(forms.Form):
@@ -33,6 +34,10 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.inviter = inviter
         self.fields["region"].queryset = regions
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"]
+        return clean_display_name(name) if name else ""
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
