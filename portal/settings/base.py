@@ -250,7 +250,10 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False  # sign-up says plainly that an e-mail is taken
+# Neither password reset nor sign-up tells a stranger whether an address has an account: taking
+# part in community corrections is itself sensitive. Both answer alike; the address's owner is
+# mailed instead ("someone asked to reset / sign up with your address").
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[社区矫正社会力量协同平台] "
 # allauth's rate limits are on by default (they need the cache above); stated for the reader.
