@@ -82,7 +82,7 @@ def report_workbook(alert: Alert) -> bytes:
     ):
         if at:
             sheet.append([_local(at), str(label)])
-    for row in selectors.acknowledgements(alert, limit=None).iterator(chunk_size=2000):
+    for row in selectors.acknowledgements_all(alert).iterator(chunk_size=2000):
         sheet.append([
             _local(row.acknowledged_at), _("Acknowledged"), safe_text(row.user.display_name),
             row.group.code if row.group else "", str(roles.get(row.role, row.role)),

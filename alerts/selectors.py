@@ -96,14 +96,26 @@ def board_people(alert: Alert, group_ids: list[int | None]) -> list[Recipient]:
     )
 
 
-def acknowledgements(alert: Alert, *, limit: int | None = REPORT_ROWS) -> QuerySet[Recipient]:
-    """Who acknowledged and when, first first (the report's timeline, the workbook)."""
-    rows = (
+def acknowledgements(alert: Alert, *, limit: int = REPORT_ROWS) -> list[Recipient]:
+    """Who acknowledged and when, first first (the report's timeline). Each row is given the
+    alert it belongs to: joining it would copy the kept report into every row."""
+    rows = list(
         Recipient.objects.filter(alert=alert, acknowledged_at__isnull=False)
-        .select_related("user", "group", "alert")
+        .select_related("user", "group")
+        .order_by("acknowledged_at", "pk")[:limit]
+    )
+    for row in rows:
+        row.alert = alert
+    return rows
+
+
+def acknowledgements_all(alert: Alert) -> QuerySet[Recipient]:
+    """Every acknowledgement, first first, for the workbook (read in chunks)."""
+    return (
+        Recipient.objects.filter(alert=alert, acknowledged_at__isnull=False)
+        .select_related("user", "group")
         .order_by("acknowledged_at", "pk")
     )
-    return rows[:limit] if limit else rows
 
 
 def everyone(alert: Alert) -> QuerySet[Recipient]:

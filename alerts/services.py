@@ -129,19 +129,26 @@ def _progress(recipient: Recipient, newly: list[str]) -> None:
 
 def _mark(recipient: Recipient, names: list[str]) -> list[str]:
     """Set the timestamps `<name>_at` that are not set yet; the names of those this call set.
-    Conditional updates: two tabs of one person may confirm at the same moment."""
+    One conditional update; only when another tab of the person set one of them meanwhile,
+    one per field (which of them is new is then for each update to say)."""
     now = timezone.now()
-    newly = []
-    for name in names:
-        field = f"{name}_at"
-        if getattr(recipient, field) is not None:
-            continue
-        if Recipient.objects.filter(pk=recipient.pk, **{f"{field}__isnull": True}).update(
-            **{field: now}
-        ):
-            setattr(recipient, field, now)
-            newly.append(name)
-    return newly
+    fields = [f"{name}_at" for name in names if getattr(recipient, f"{name}_at") is None]
+    if not fields:
+        return []
+    unset = {f"{field}__isnull": True for field in fields}
+    if Recipient.objects.filter(pk=recipient.pk, **unset).update(**dict.fromkeys(fields, now)):
+        newly = fields
+    else:
+        newly = [
+            field
+            for field in fields
+            if Recipient.objects.filter(pk=recipient.pk, **{f"{field}__isnull": True}).update(
+                **{field: now}
+            )
+        ]
+    for field in newly:
+        setattr(recipient, field, now)
+    return [field.removesuffix("_at") for field in newly]
 
 
 def _own_open(alert_id, user: User) -> Recipient | None:
