@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from portal import layer_watch
 from portal.events import NOTIFICATION_SOCKETS, is_addressed_to, user_group
 from portal.models import StaffRole
 from portal.registry import app_modules
@@ -29,6 +30,8 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.joined(user)
+        # Closed if Redis restarts under it: its groups would be gone (portal.layer_watch).
+        layer_watch.register(self)
 
     async def is_allowed(self, user) -> bool:
         return True

@@ -170,8 +170,19 @@ def message_send(
         if attachment:
             message.attachment.delete(save=False)
         return already
+    # The conversation's message before this one (under the row lock, it is committed): with it
+    # a socket sees a broadcast it never got (the channel layer drops messages for a process
+    # that falls behind) and resumes to fetch it.
+    previous = (
+        Message.objects.filter(conversation_id=access.conversation.pk, id__lt=message.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     broadcast.room_publish(
-        access.conversation.pk, "message.new", {"message": message_dict(message)}
+        access.conversation.pk,
+        "message.new",
+        {"message": message_dict(message), "prev_id": previous or 0},
     )
     _notify_mentions(access, message)
     transaction.on_commit(lambda: _enqueue_away(access.conversation.pk, message.pk), robust=True)

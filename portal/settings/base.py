@@ -186,6 +186,11 @@ if REDIS_URL:
                 ],
                 "prefix": "portal",
                 "group_expiry": 86400,
+                # Messages waiting for one web process, all its sockets together (the default
+                # is 100): past it, broadcasts to that process are dropped. The pages fetch
+                # what they missed (each broadcast names the message before it), but a busy
+                # process should fall behind, not drop.
+                "capacity": 1000,
             },
         }
     }

@@ -21,7 +21,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def world(regions, reference_data):
+def world(regions, reference_data, home_page):
     return build_world(regions)
 
 

@@ -1,8 +1,12 @@
 """The chat page's outbox in a real Chromium against a real uvicorn: a message typed while the
 server is down waits as "发送中…" and arrives once when the server is back; a message whose
-acknowledgement was lost survives a reload and is not stored twice when it is sent again."""
+acknowledgement was lost survives a reload and is not stored twice when it is sent again; a
+message whose broadcast never arrived is fetched."""
+
+import threading
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from messaging.models import Message
@@ -100,3 +104,31 @@ def test_a_message_whose_ack_was_lost_survives_a_reload_and_is_stored_once(world
     expect(volunteer.locator("#chat-log .chat-pending")).to_have_count(0)
     expect(volunteer.locator("#chat-log .chat-msg", has_text="家访")).to_have_count(1)
     assert Message.objects.count() == 1
+
+
+@pytest.mark.needs_redis
+def test_a_broadcast_that_never_arrived_is_fetched_by_the_page(world, server, browser):
+    """A message stored without its broadcast (as when the channel layer drops it): the next
+    broadcast names it as the one before, and the page fetches it within seconds."""
+    from messaging import services
+
+    lead = phone_for(browser, server.base, world.lead)
+    lead.goto(f"/messages/c/{world.room.pk}/")
+    expect(lead.locator("#chat-status")).to_have_text("已连接")
+    Message.objects.create(conversation=world.room, sender=world.volunteer, body="请带好身份证")
+
+    # In a thread of its own: the broadcast after commit cannot run inside Playwright's loop.
+    def send():
+        services.message_send(
+            conversation_id=world.room.pk, sender=world.social_worker, body="收到吗"
+        )
+        connection.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    sender.join(timeout=30)
+
+    expect(lead.locator("#chat-log .chat-msg", has_text="收到吗")).to_have_count(1)
+    expect(lead.locator("#chat-log .chat-msg", has_text="请带好身份证")).to_have_count(1)
+    bodies = lead.locator("#chat-log .chat-msg[data-id] .chat-body").all_text_contents()
+    assert bodies[-2:] == ["请带好身份证", "收到吗"]

@@ -25,6 +25,30 @@
   log.querySelectorAll("[data-id]").forEach(function (li) {
     lastId = Math.max(lastId, Number(li.dataset.id));
   });
+  // Where a resume starts: the highest id below which this page holds every message. Not
+  // simply the highest id seen: two server processes broadcast independently (N+1 may arrive
+  // before N), and the channel layer drops broadcasts for a process that falls behind. Each
+  // broadcast names the conversation's message before it (prev_id); a gap still open after
+  // GAP_WAIT_MS is filled by a resume. Showing a message twice only replaces it.
+  var GAP_WAIT_MS = 3000;
+  var completeId = lastId, nextOf = {}, highestPrev = 0, gapTimer = null;
+  function held(id) { return document.getElementById("m" + id) !== null; }
+  function advance() {
+    while (nextOf[completeId] !== undefined && held(nextOf[completeId])) completeId = nextOf[completeId];
+  }
+  function linked(prevId, id) {
+    nextOf[prevId] = id;
+    highestPrev = Math.max(highestPrev, prevId);
+    advance();
+    if (completeId < highestPrev && !gapTimer) {
+      gapTimer = setTimeout(function () {
+        gapTimer = null;
+        if (completeId < highestPrev && socket && socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "resume", last_id: completeId }));
+        }
+      }, GAP_WAIT_MS);
+    }
+  }
 
   // The outbox: messages not yet acknowledged, oldest first, as {client_id, body, reply_to}.
   // sessionStorage: a reload of the tab keeps them; another tab has an outbox of its own.
@@ -236,26 +260,34 @@
         attempt = 0;
         setStatus(t.online);
         if (!frame.can_post) readOnly();
-        socket.send(JSON.stringify({ type: "resume", last_id: lastId }));
+        socket.send(JSON.stringify({ type: "resume", last_id: completeId }));
         break;
       case "message.new": case "message.updated":
         show(frame.message);
-        if (frame.type === "message.new") markRead();
+        if (frame.type === "message.new") {
+          if (frame.message.conversation === Number(root.dataset.conversation)) linked(frame.prev_id || 0, frame.message.id);
+          markRead();
+        }
         break;
       case "history":
         frame.messages.forEach(show);
         break;
       case "resume.done":
         if (frame.more) { socket.send(JSON.stringify({ type: "resume", last_id: frame.last_id })); break; }
+        completeId = Math.max(completeId, frame.last_id);  // a resume's answer has no gaps
+        advance();
         markRead();
-        resumed = true;
-        inflight = {};  // whatever was on its way may have been lost with the old socket
-        flush();
+        if (!resumed) {  // the connection's first resume, not one that filled a gap
+          resumed = true;
+          inflight = {};  // whatever was on its way may have been lost with the old socket
+          flush();
+        }
         break;
       case "message.ack":
         errorEl.textContent = "";
         if (frame.client_id) acknowledged(frame.client_id, frame.message);
         else if (frame.message) show(frame.message);
+        advance();
         break;
       case "typing":
         typingEl.textContent = frame.user.name + " " + t.typing;
