@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint messages install clean bench
+.PHONY: demo test lint messages install clean bench bench-faults
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
@@ -41,6 +41,12 @@ lint: install
 # temp dir, or the PostgreSQL of BENCH_DATABASE_URL; e.g. make bench BENCH_ARGS="groups --scale small"
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The chaos run (bench/faults.py): 20 members chatting over two web processes on a PostgreSQL and
+# a Redis of its own while Redis restarts twice and a web process is killed; prints sent, stored,
+# acknowledged and received counts. A quick run: make bench-faults FAULTS_ARGS="--seconds 20"
+bench-faults: install
+	$(BIN)/python -m bench.faults $(FAULTS_ARGS)
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 # Each app keeps its own catalogue; the folder must exist first, or makemessages writes the
