@@ -219,13 +219,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(settings_dir: str, redis: str):
-    """uvicorn on the bench database; the send limit is lifted (one sender per member in turn
-    at hundreds of messages a second is the point here, not a flood)."""
+def _server(settings_dir: str, redis: str, settings_module: str = "bench_messaging_settings"):
+    """uvicorn on the bench database with the settings module written in `settings_dir` (here
+    the send limit is lifted: one sender per member in turn at hundreds of messages a second is
+    the point, not a flood; the alerts scenario writes its own)."""
     port = _free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench_messaging_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": os.pathsep.join([settings_dir, str(ROOT)]),
         "REDIS_URL": redis,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
