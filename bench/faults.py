@@ -277,7 +277,7 @@ def report(members, rows, events, *, seconds: float, catch_up: float, out=sys.st
     delays = sorted(w for w, _m, _i in waits)
 
     def line(label, value):
-        print(f"{label:<34}{value}", file=out)
+        print(f"{label:<37}{value}", file=out)
 
     print(f"chaos run: {len(members)} members, 2 web processes, {seconds:.0f} s", file=out)
     for event in events:
