@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -180,8 +180,9 @@ def alert_report_xlsx(request, alert_id):
 
 
 def _next(request) -> str:
+    """The page the banner was on: a path of this site, else the home page."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -214,7 +215,7 @@ def alert_acknowledge(request, alert_id):
             if _wants_json(request):
                 return JsonResponse({"ok": True})
             messages.success(request, _("Acknowledged. Thank you."))
-            return redirect(_next(request))
+            return HttpResponseRedirect(_next(request))  # a path, never a view name
     elif request.method == "POST" and _wants_json(request):
         return JsonResponse({"ok": False, "errors": form.errors.get("reply", [])}, status=400)
     return render(

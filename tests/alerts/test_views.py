@@ -159,6 +159,15 @@ def test_the_banner_is_on_every_page_until_acknowledged(world, client_for):
     assert row.acknowledged_at and row.reply == "已联系上"
 
 
+@pytest.mark.parametrize("target", ["²", "https://evil.example/", "//evil.example/", "me"])
+def test_after_acknowledging_only_a_path_of_this_site_is_followed(world, client_for, target):
+    alert = send(world)
+    response = client_for(world.volunteer).post(
+        f"/alerts/{alert.pk}/acknowledge/", {"next": target}
+    )
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
 def test_no_banner_for_a_learner_or_a_stranger(world, client_for):
     send(world)
     for who in ("learner", "yuexiu_volunteer", "outsider"):
