@@ -68,6 +68,12 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        # A response that never read the session cannot depend on who is signed in (the user is
+        # loaded from it); asking now would read the database for nothing, and fail the health
+        # probes with a 500 while the database is down instead of their own 503.
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
