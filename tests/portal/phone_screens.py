@@ -1,9 +1,9 @@
 """The phone home of each role, photographed from the real pages for the README ("Phone home"):
-the demo data (`seed_demo`), the live server and Chromium at 375 px. Skipped unless
-SCREENSHOTS=1, as it rewrites docs/screens/home-<role>.png."""
+the demo data (`seed_demo`), the live server and Chromium at 375 px. Not named test_*.py, so
+the suite never collects it (it rewrites docs/screens/home-<role>.png, and CI allows no skips):
+run it by its path, `pytest tests/portal/phone_screens.py`."""
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -16,7 +16,6 @@ from tests.browser import chromium, new_page
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(os.environ.get("SCREENSHOTS") != "1", reason="SCREENSHOTS=1 takes them"),
 ]
 
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
