@@ -20,6 +20,7 @@ from messaging import online, selectors, services
 from messaging.broadcast import room_group
 from messaging.presentation import message_dict
 from portal.consumers import CLOSE_FORBIDDEN, PortalConsumer
+from portal.converters import parse_id
 from portal.events import user_group
 
 # A message is at most 2,000 characters; a frame far above that is not a person typing.
@@ -28,8 +29,10 @@ RESUME_BATCHES = 5
 
 
 def _int(value) -> int | None:
-    """A JSON integer (not a bool, not a string of digits), or None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    """A JSON integer (not a bool, not a string of digits) a bigint column holds, or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return parse_id(value, low=0)
+    return None
 
 
 def _validation_message(error: ValidationError) -> str:

@@ -19,6 +19,7 @@ from messaging.models import (
     NotificationSetting,
     ReadPosition,
 )
+from portal.converters import parse_id
 from portal.models import User
 
 # Whom a learner may write to directly (issue 8): the people running their casework.
@@ -65,9 +66,8 @@ def chat_access(user: User, conversation_id) -> ChatAccess | None:
     queries, cheap enough to repeat on every socket connect and every send."""
     if user is None or not user.is_authenticated:
         return None
-    try:
-        conversation_id = int(conversation_id)
-    except (TypeError, ValueError):
+    conversation_id = parse_id(conversation_id)  # a path's text or a frame's number
+    if conversation_id is None:
         return None
     conversation = Conversation.objects.select_related("group").filter(pk=conversation_id).first()
     if conversation is None:

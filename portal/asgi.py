@@ -10,20 +10,21 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
+from portal.consumers import UnknownPathConsumer  # noqa: E402
+from portal.origins import SameOriginValidator  # noqa: E402
 from portal.registry import app_modules  # noqa: E402
 
-# Each app's routing.py (the notifications socket of portal, the chat socket of messaging ...).
+# Each app's routing.py (the notifications socket of portal, the chat socket of messaging ...),
+# then any other path, closed with 4404 rather than failing the handshake.
 websocket_urlpatterns = [
     route for module in app_modules("routing") for route in module.websocket_urlpatterns
-]
+] + [re_path(r"", UnknownPathConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

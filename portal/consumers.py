@@ -15,6 +15,7 @@ from portal.rights import ACCESS_REVOKED
 
 # Close code for "not allowed" (DESIGN.md, stable contracts): 4000 + HTTP 403.
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 
 
 class PortalConsumer(AsyncJsonWebsocketConsumer):
@@ -45,7 +46,7 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than the parser's stack
             await self.send_error("bad_frame", _("The frame is not valid JSON."))
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -64,6 +65,15 @@ class PortalConsumer(AsyncJsonWebsocketConsumer):
     @classmethod
     async def encode_json(cls, content):
         return json.dumps(content, ensure_ascii=False)
+
+
+class UnknownPathConsumer(AsyncJsonWebsocketConsumer):
+    """Any socket path no app routes: accepted only to be closed with 4404, so the browser gets
+    a code instead of a handshake failing with a server error."""
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)
 
 
 class NotificationConsumer(PortalConsumer):
