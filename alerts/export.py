@@ -2,19 +2,16 @@
 everyone reached. Text typed by people (names, replies, the message) is written so that a
 spreadsheet never runs it as a formula (portal.spreadsheet)."""
 
-import io
 from datetime import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from alerts import selectors
 from alerts.models import Alert, Recipient
-from portal.spreadsheet import safe_text
+from portal.spreadsheet import header_row, safe_text, workbook_bytes
 
 
 def _local(value) -> datetime | None:
@@ -22,15 +19,6 @@ def _local(value) -> datetime | None:
     if isinstance(value, str):
         value = parse_datetime(value)
     return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def _header(sheet, titles) -> None:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
 
 
 def _share(value) -> str:
@@ -44,7 +32,7 @@ def report_workbook(alert: Alert) -> bytes:
     book = Workbook(write_only=True)
 
     sheet = book.create_sheet(_("Summary"))
-    _header(sheet, [alert.kind_label, alert.region.name])
+    header_row(sheet, [alert.kind_label, alert.region.name])
     for label, value in (
         (_("Kind"), alert.kind_label),
         (_("Region"), alert.region.name),
@@ -70,7 +58,7 @@ def report_workbook(alert: Alert) -> bytes:
         sheet.append([_("Acknowledged within 5 minutes"), _share(previous["within_5min_share"])])
 
     sheet = book.create_sheet(_("Timeline"))
-    _header(sheet, [_("Time"), _("Event"), _("Person"), _("Group"), _("Role"), _("Seconds"),
+    header_row(sheet, [_("Time"), _("Event"), _("Person"), _("Group"), _("Role"), _("Seconds"),
                     _("Reply")])  # fmt: skip
     moments = summary["moments"]
     for label, at in (
@@ -91,14 +79,14 @@ def report_workbook(alert: Alert) -> bytes:
         ])  # fmt: skip
 
     sheet = book.create_sheet(_("Per group"))
-    _header(sheet, [_("Group"), _("Recipients"), _("Acknowledged"), _("Median seconds"),
+    header_row(sheet, [_("Group"), _("Recipients"), _("Acknowledged"), _("Median seconds"),
                     _("Within 5 minutes")])  # fmt: skip
     for row in report["groups"]:
         sheet.append([row["group"] or _("Staff (no group)"), row["total"], row["acknowledged"],
                       row["median_seconds"], _share(row["within_5min_share"])])  # fmt: skip
 
     sheet = book.create_sheet(_("Per role"))
-    _header(sheet, [_("Role"), _("Recipients"), _("Acknowledged"), _("Median seconds"),
+    header_row(sheet, [_("Role"), _("Recipients"), _("Acknowledged"), _("Median seconds"),
                     _("Within 5 minutes")])  # fmt: skip
     for row in report["roles"]:
         sheet.append([str(roles.get(row["role"], row["role"])), row["total"],
@@ -106,7 +94,7 @@ def report_workbook(alert: Alert) -> bytes:
                       _share(row["within_5min_share"])])  # fmt: skip
 
     sheet = book.create_sheet(_("Everyone reached"))
-    _header(sheet, [_("Person"), _("Group"), _("Role"), _("Pushed"), _("Delivered to a browser"),
+    header_row(sheet, [_("Person"), _("Group"), _("Role"), _("Pushed"), _("Delivered to a browser"),
                     _("Opened"), _("Acknowledged"), _("Seconds"), _("Reply"), _("E-mailed"),
                     _("Lead reminded")])  # fmt: skip
     for row in selectors.everyone(alert).iterator(chunk_size=2000):
@@ -121,6 +109,4 @@ def report_workbook(alert: Alert) -> bytes:
             _local(row.opened_at), _local(row.acknowledged_at), seconds, safe_text(row.reply),
             _local(row.emailed_at), _local(row.lead_reminded_at),
         ])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

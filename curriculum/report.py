@@ -1,13 +1,12 @@
 """The month report as an Excel workbook (openpyxl, write-only so 50,000 rows stay small)."""
 
-import io
 from datetime import date
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from curriculum import conf
-from portal.spreadsheet import safe_row
+from portal.spreadsheet import safe_row, workbook_bytes
 
 
 def hours_workbook(rows, *, region, month: date) -> bytes:
@@ -47,6 +46,4 @@ def hours_workbook(rows, *, region, month: date) -> bytes:
                 ]
             )
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -1,14 +1,10 @@
 """An organisation's affiliated people as an .xlsx workbook with Chinese headers (what an
 agency files with its reports), like volunteers.export."""
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from portal.spreadsheet import safe_text
+from portal.spreadsheet import header_row, safe_text, workbook_bytes
 
 HEADERS = (
     "姓名",
@@ -25,12 +21,7 @@ def affiliations_workbook(affiliations) -> bytes:
     """`affiliations` as partners.selectors.affiliated_people gives them (annotated)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("关联人员")
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    header_row(sheet, HEADERS)
     total = 0
     for a in affiliations.iterator(chunk_size=2000):
         profile = a.profile
@@ -47,6 +38,4 @@ def affiliations_workbook(affiliations) -> bytes:
         total += a.confirmed_hours
     sheet.append([])
     sheet.append(["合计", "", "", "", float(total)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

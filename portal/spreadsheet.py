@@ -7,6 +7,11 @@ written with a leading apostrophe; numbers, dates and empty cells pass as they a
 tests/portal/test_spreadsheets.py checks that every module writing a workbook uses this one.
 """
 
+import io
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,3 +25,20 @@ def safe_text(value):
 def safe_row(values) -> list:
     """A row for sheet.append(), every text cell made safe."""
     return [safe_text(value) for value in values]
+
+
+def header_row(sheet, titles) -> None:
+    """Append a bold header row to a write-only sheet."""
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def workbook_bytes(book) -> bytes:
+    """The .xlsx file of a workbook, for a download response."""
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,13 +1,9 @@
 """A region's service hours as an .xlsx workbook with Chinese headers (what 司法所 staff file)."""
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from portal.spreadsheet import safe_row
+from portal.spreadsheet import header_row, safe_row, workbook_bytes
 
 HEADERS = (
     "日期",
@@ -30,12 +26,7 @@ STATUS = {"pending": "待确认", "confirmed": "已确认", "rejected": "未通�
 def hours_workbook(records) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("服务时长")
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    header_row(sheet, HEADERS)
     total = 0
     for r in records.iterator(chunk_size=2000):
         profile = r.profile
@@ -63,6 +54,4 @@ def hours_workbook(records) -> bytes:
             total += r.hours
     sheet.append([])
     sheet.append(["已确认合计", "", "", "", float(total)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
