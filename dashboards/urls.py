@@ -6,7 +6,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<str:code>/", views.region_dashboard, name="region"),
-    path("<str:code>/export.xlsx", views.export_xlsx, name="export"),
-    path("<str:code>/print/", views.printable, name="print"),
+    path("<slug:code>/", views.region_dashboard, name="region"),
+    path("<slug:code>/export.xlsx", views.export_xlsx, name="export"),
+    path("<slug:code>/print/", views.printable, name="print"),
 ]

@@ -8,15 +8,15 @@ urlpatterns = [
     path("", views.group_list, name="list"),
     path("new/", views.group_create, name="create"),
     path("mine/", views.my_groups, name="mine"),
-    path("<str:code>/", views.group_detail, name="detail"),
-    path("<str:code>/edit/", views.group_edit, name="edit"),
-    path("<str:code>/members/add/", views.member_add, name="member_add"),
+    path("<slug:code>/", views.group_detail, name="detail"),
+    path("<slug:code>/edit/", views.group_edit, name="edit"),
+    path("<slug:code>/members/add/", views.member_add, name="member_add"),
     path(
-        "<str:code>/members/<id:membership_id>/remove/", views.member_remove, name="member_remove"
+        "<slug:code>/members/<id:membership_id>/remove/", views.member_remove, name="member_remove"
     ),
-    path("<str:code>/lead/", views.lead_hand_over, name="lead"),
-    path("<str:code>/close/", views.group_close, name="close"),
-    path("<str:code>/reopen/", views.group_reopen, name="reopen"),
-    path("<str:code>/learner/", views.learner_create, name="learner"),
-    path("<str:code>/learner/reissue/", views.learner_reissue, name="learner_reissue"),
+    path("<slug:code>/lead/", views.lead_hand_over, name="lead"),
+    path("<slug:code>/close/", views.group_close, name="close"),
+    path("<slug:code>/reopen/", views.group_reopen, name="reopen"),
+    path("<slug:code>/learner/", views.learner_create, name="learner"),
+    path("<slug:code>/learner/reissue/", views.learner_reissue, name="learner_reissue"),
 ]

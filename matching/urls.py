@@ -11,7 +11,7 @@ app_name = "matching"
 urlpatterns = [
     path("matching/", views.region_overview, name="region"),
     path("matching/proposal/", views.region_proposal, name="proposal"),
-    path("<str:code>/suggestions/", views.suggestions, name="suggestions"),
-    path("<str:code>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
-    path("<str:code>/suggestions/decline/", views.suggestion_decline, name="suggestion_decline"),
+    path("<slug:code>/suggestions/", views.suggestions, name="suggestions"),
+    path("<slug:code>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
+    path("<slug:code>/suggestions/decline/", views.suggestion_decline, name="suggestion_decline"),
 ]

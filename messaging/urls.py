@@ -6,8 +6,8 @@ app_name = "messaging"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("group/<str:code>/", views.group_room, name="group_room"),
-    path("group/<str:code>/direct/", views.direct, name="direct"),
+    path("group/<slug:code>/", views.group_room, name="group_room"),
+    path("group/<slug:code>/direct/", views.direct, name="direct"),
     path("c/<id:conversation_id>/", views.conversation, name="conversation"),
     path("c/<id:conversation_id>/send/", views.send, name="send"),
     path("m/<id:message_id>/edit/", views.message_edit, name="edit"),

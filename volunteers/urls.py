@@ -30,5 +30,5 @@ urlpatterns = [
     path(
         "activities/<id:pk>/check-out/", activity_views.activity_checkout, name="activity_checkout"
     ),
-    path("calendar/<str:token>.ics", activity_views.calendar_feed, name="calendar"),
+    path("calendar/<slug:token>.ics", activity_views.calendar_feed, name="calendar"),
 ]
