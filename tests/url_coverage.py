@@ -4,8 +4,12 @@ page nobody checks). A pytest plugin, loaded by tests/conftest.py.
 Every request the Django handler resolves in this process is recorded: the test client, the
 live server's thread and in-process ASGI. A view called directly (RequestFactory) is not a
 request; servers started as subprocesses (uvicorn) are not seen.
-tests/test_url_coverage.py runs last in a whole-suite run and fails on any pattern of ours
-never requested. With URL_COVERAGE_REPORT=<file> any run writes the unrequested list there.
+
+A run of the whole suite with no failures ends by judging: any pattern of ours never requested
+fails the run (exit status 1, the list in the summary). Under pytest-xdist every worker sends
+what it saw to the controller, which judges the union. A subset, -k, -m or a run with failures
+says nothing about the pages nobody tests, so it is not judged. With URL_COVERAGE_REPORT=<file>
+any run writes the unrequested list there.
 """
 
 import os
@@ -14,13 +18,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-COVERAGE_TEST = "test_url_coverage.py"
 
 # Patterns of ours no test can request, with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}
 
 requested_routes: set[str] = set()
-run = {"whole_suite": False, "skipped": 0, "collected": 0}
+run = {"whole_suite": False, "deselected": 0, "workers": [], "missing": []}
 
 
 def _record_resolved_routes():
@@ -97,27 +100,46 @@ def pytest_configure(config):
 
 
 def pytest_deselected(items):
-    run["deselected"] = run.get("deselected", 0) + len(items)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(session, config, items):
-    """The coverage test runs after every other test."""
-    last = [item for item in items if Path(item.path).name == COVERAGE_TEST]
-    items[:] = [item for item in items if item not in last] + last
+    run["deselected"] += len(items)
 
 
 def pytest_collection_finish(session):
-    run["whole_suite"] = _is_whole_suite(session) and not run.get("deselected")
-    run["collected"] = len(session.items)
-
-
-def pytest_runtest_logreport(report):
-    if report.skipped:
-        run["skipped"] += 1
+    run["whole_suite"] = _is_whole_suite(session) and not run["deselected"]
 
 
 def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller judges
+        workeroutput["requested_routes"] = sorted(requested_routes)
+        workeroutput["whole_suite"] = run["whole_suite"]
+        return
+    if run["workers"]:
+        run["whole_suite"] = all(worker["whole_suite"] for worker in run["workers"])
+        for worker in run["workers"]:
+            requested_routes.update(worker["requested_routes"])
     target = os.environ.get("URL_COVERAGE_REPORT")
     if target:
         Path(target).write_text("".join(f"{line}\n" for line in unrequested()), encoding="utf-8")
+    if run["whole_suite"] and not session.testsfailed and session.exitstatus == 0:
+        run["missing"] = unrequested()
+        if run["missing"]:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller: a worker finished; keep what it requested."""
+    output = getattr(node, "workeroutput", None) or {}
+    if "requested_routes" in output:
+        run["workers"].append(output)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if run["missing"]:
+        terminalreporter.section("URL patterns no test requested", red=True)
+        terminalreporter.write_line(
+            "Request each in a test of who may and who may not, or exempt it with its reason"
+            " in tests/url_coverage.py EXEMPT:"
+        )
+        for line in run["missing"]:
+            terminalreporter.write_line(f"  {line}")

@@ -4,12 +4,30 @@ DATABASE_URL and REDIS_URL are honoured, so the same suite runs on PostgreSQL an
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 # Tests run with DEBUG off, like production, so they need the production variables.
 os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+
+def _redis_of_this_worker() -> None:
+    """Under pytest-xdist each worker gets a Redis database of its own (REDIS_URL's number plus
+    the worker's), as pytest-django gives each its own test database: two workers' tests both
+    have a group 1, and their channel-layer groups, cache keys and queues must not meet. Done
+    once, in the environment, so servers and Celery workers a test starts inherit the result."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url) or os.environ.get("TEST_REDIS_WORKER") == worker:
+        return
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker[2:])
+    os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{number}"))
+    os.environ["TEST_REDIS_WORKER"] = worker
+
+
+_redis_of_this_worker()
 
 from portal.settings.base import *  # noqa: E402
 
