@@ -55,6 +55,25 @@
     }
   }
 
+  // Access ended while the page was open: say so, and offer the reload that shows what is
+  // left. Stays until the person acts; never reconnects.
+  function ended() {
+    if (document.getElementById("live-ended")) return;
+    var item = document.createElement("div");
+    item.id = "live-ended";
+    item.className = "toast toast-ended";
+    item.setAttribute("role", "alert");
+    var text = document.createElement("strong");
+    text.textContent = t.ended;
+    item.appendChild(text);
+    var reload = document.createElement("a");
+    reload.href = location.pathname + location.search;
+    reload.textContent = t.reload;
+    item.appendChild(reload);
+    region.appendChild(item);
+    document.dispatchEvent(new CustomEvent("portal:ended"));
+  }
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/notifications/");
@@ -73,7 +92,10 @@
     socket.onclose = function (closing) {
       current = null;
       region.dataset.state = "closed";
-      if (closing.code === 4403) return;  // logged out meanwhile: nothing to wait for
+      if (closing.code === 4403) {  // logged out, suspended or a role revoked meanwhile
+        ended();
+        return;
+      }
       attempt += 1;
       setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, attempt)));
     };
