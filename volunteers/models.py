@@ -211,6 +211,10 @@ class SignUp(models.Model):
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    # Wrong check-in codes in a row, and when the last one came (the limit is per person and
+    # activity: volunteers.services.activities.CHECKIN_ATTEMPTS).
+    checkin_failures = models.PositiveSmallIntegerField(_("wrong check-in codes"), default=0)
+    checkin_failed_at = models.DateTimeField(_("last wrong check-in code"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sign-up")

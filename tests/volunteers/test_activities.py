@@ -70,7 +70,9 @@ def test_overlapping_sign_ups_are_warned_about(world):
 
 
 def test_check_in_needs_the_code_and_check_out_logs_hours_for_confirmation(world):
-    activity = vf.activity(world.regions["440106005"], created_by=world.coordinator)
+    activity = vf.activity(
+        world.regions["440106005"], created_by=world.coordinator, starts_in=timedelta(minutes=10)
+    )
     signup = SignUp.objects.create(activity=activity, profile=world.profile, status="confirmed")
     with pytest.raises(ValidationError):
         services.activity_check_in(activity=activity, profile=world.profile, code="000000")
@@ -119,7 +121,9 @@ def test_only_the_organiser_gets_the_qr_image(world, client_for, person, status)
 
 
 def test_signing_up_checking_in_and_out_through_the_pages(world, client_for):
-    activity = vf.activity(world.regions["440106005"], created_by=world.coordinator)
+    activity = vf.activity(
+        world.regions["440106005"], created_by=world.coordinator, starts_in=timedelta(minutes=10)
+    )
     client = client_for(world.volunteer)
     client.post(reverse("volunteers:activity_sign_up", args=[activity.pk]))
     assert SignUp.objects.get().status == "confirmed"

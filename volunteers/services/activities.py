@@ -4,13 +4,14 @@ with a waiting list; a 6-digit code checks them in; check-out logs the hours for
 import math
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import changes
 from portal import services as portal_services
@@ -131,26 +132,78 @@ def signup_cancel(*, signup: SignUp, by: User) -> SignUp:
     return signup
 
 
-@transaction.atomic
+# A six-digit code is a million guesses: a person gets a few wrong tries per activity, then waits.
+CHECKIN_ATTEMPTS = 5
+CHECKIN_LOCKOUT = timedelta(minutes=15)
+# Check-in opens a little before the start (people queue at the door) and closes at the end.
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+def checkin_window(activity: Activity) -> tuple[datetime, datetime]:
+    return activity.starts_at - CHECKIN_OPENS_BEFORE, activity.ends_at
+
+
 def activity_check_in(*, activity: Activity, profile: VolunteerProfile, code: str) -> SignUp:
-    """Record attendance with the code shown at the event."""
-    signup = SignUp.objects.filter(
-        activity=activity, profile=profile, status=SignUp.Status.CONFIRMED
-    ).first()
-    if signup is None:
-        raise ValidationError(_("You have no confirmed place at this activity."))
-    if not secrets.compare_digest((code or "").strip(), activity.checkin_code):
-        raise ValidationError({"code": _("This check-in code is wrong.")})
-    if signup.checked_in_at is None:
-        signup.checked_in_at = timezone.now()
-        signup.save(update_fields=["checked_in_at"])
-        portal_services.audit_record(
-            actor=profile.user,
-            action="activity.checked_in",
-            target=activity,
-            region=activity.region,
+    """Record attendance with the code shown at the event: only by a person with a confirmed
+    place, only in the activity's window, and only while they have tries left. A wrong code
+    is counted even though the call fails (the count is committed before the error)."""
+    now = timezone.now()
+    with transaction.atomic():
+        signup = (
+            SignUp.objects.select_for_update()
+            .filter(activity=activity, profile=profile, status=SignUp.Status.CONFIRMED)
+            .first()
         )
-    return signup
+        if signup is None:
+            raise ValidationError(_("You have no confirmed place at this activity."))
+        if signup.checked_in_at is not None:
+            return signup
+        opens, closes = checkin_window(activity)
+        if not opens <= now <= closes:
+            raise ValidationError(
+                _("Check-in is open from %(opens)s to %(closes)s.")
+                % {
+                    "opens": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"),
+                    "closes": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+        if signup.checkin_failed_at and now - signup.checkin_failed_at >= CHECKIN_LOCKOUT:
+            signup.checkin_failures = 0
+        if signup.checkin_failures >= CHECKIN_ATTEMPTS:
+            again = timezone.localtime(signup.checkin_failed_at + CHECKIN_LOCKOUT)
+            raise ValidationError(
+                {
+                    "code": _("Too many wrong codes. Try again after %(time)s.")
+                    % {"time": again.strftime("%H:%M")}
+                }
+            )
+        if secrets.compare_digest((code or "").strip(), activity.checkin_code):
+            signup.checked_in_at = now
+            signup.checkin_failures = 0
+            signup.save(update_fields=["checked_in_at", "checkin_failures"])
+            portal_services.audit_record(
+                actor=profile.user,
+                action="activity.checked_in",
+                target=activity,
+                region=activity.region,
+            )
+            return signup
+        signup.checkin_failures += 1
+        signup.checkin_failed_at = now
+        signup.save(update_fields=["checkin_failures", "checkin_failed_at"])
+        left = CHECKIN_ATTEMPTS - signup.checkin_failures
+    raise ValidationError(
+        {
+            "code": _("This check-in code is wrong.")
+            + " "
+            + (
+                ngettext("%(left)d try left.", "%(left)d tries left.", left) % {"left": left}
+                if left
+                else _("No tries left for %(minutes)d minutes.")
+                % {"minutes": CHECKIN_LOCKOUT.seconds // 60}
+            )
+        }
+    )
 
 
 def hours_between(start: datetime, end: datetime) -> Decimal:
