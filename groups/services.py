@@ -16,6 +16,7 @@ from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
 from portal import changes, events
 from portal import services as portal_services
 from portal.models import AccountKind, Industry, OffenceCategory, Region, User
+from portal.validators import same_name
 
 # The paths into a group written here; each enters through the gate (groups.gate.admit).
 MEMBER_ADD = gate.path_in("groups.member_add", "a coordinator or the lead adds a member")
@@ -365,6 +366,19 @@ def learner_account_create(
     name = display_name.strip()
     if not name:
         raise ValidationError({"display_name": _("Enter a pseudonymous display name.")})
+    # The learner's pseudonym must not read as the name of someone already in the group: in the
+    # chat and the member list they would pass for the social worker or a volunteer.
+    for member in group.memberships.filter(left_at__isnull=True).select_related("user"):
+        if same_name(name, member.user.display_name):
+            raise ValidationError(
+                {
+                    "display_name": _(
+                        "“%(name)s” reads as the name of a member of this group; choose"
+                        " another pseudonym."
+                    )
+                    % {"name": name}
+                }
+            )
     login = f"{group.code.lower()}-{secrets.token_hex(2)}@learner.invalid"
     password = secrets.token_urlsafe(9)
     user = portal_services.user_create(

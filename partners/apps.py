@@ -10,7 +10,7 @@ class PartnersConfig(AppConfig):
         # A volunteer profile that leaves ends its affiliations (volunteers announce it; they
         # import nothing of partners).
         from partners import gate
-        from partners.services import affiliations
+        from partners.services import affiliations, organisations
         from portal.changes import subscribe
 
         # The gate into a group (groups.gate) asks partners about the contacts it admits.
@@ -21,3 +21,5 @@ class PartnersConfig(AppConfig):
             affiliations.on_profile_changes,
             name="partners.affiliations",
         )
+        # An ended account leaves its organisations (portal announces it).
+        subscribe("portal.User", organisations.on_accounts_left, name="partners.members")

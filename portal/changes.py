@@ -16,6 +16,7 @@ The words of `what`, by label (a subscriber filters on them; add a new word here
   groups.CorrectionGroup       created, updated, members, closed, reopened; stage (the calendar
                                moved it to the stage its dates call for), end_due (it reached
                                its planned end date open: its lead and coordinators are reminded)
+  portal.User                  left (the account was ended and anonymised)
   volunteers.VolunteerProfile  created, updated, vetting, clearance, left
   volunteers.Activity          created, updated, cancelled
   partners.Organisation        created, updated, verification

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from portal import events, rights, selectors
+from portal import changes, events, rights, selectors
 from portal.context import current_origin
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
 from portal.models.accounts import SELF_SIGN_UP_KINDS
@@ -116,6 +116,8 @@ def account_anonymise(*, user: User) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     events.sockets_close([user.pk])
+    # Apps above end what they keep for the person (an organisation's member list, say).
+    changes.announce(user, what={"left"})
 
 
 def user_sessions_end(*, user: User) -> int:

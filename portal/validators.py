@@ -56,3 +56,14 @@ def clean_display_name(value: str) -> str:
     if not name:
         raise ValidationError(_("Enter a display name."), code="required")
     return name
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two display names would read as one on a screen: compared after NFKC, without
+    case, spaces or the dots and hyphens people put between given and family names."""
+
+    def key(value: str) -> str:
+        folded = unicodedata.normalize("NFKC", value or "").casefold()
+        return "".join(ch for ch in folded if ch.isalnum())
+
+    return key(a) == key(b)

@@ -398,3 +398,29 @@ def member_leave(*, membership: OrganisationMember, left_by: User) -> None:
         region=organisation.region,
         data={"user": membership.user_id},
     )
+
+
+def on_accounts_left(found: changes.Changes) -> None:
+    """Subscriber: an account that was ended leaves its organisations (kept as history, with
+    the day it left), so member lists and owner checks stop counting it. The last owner rule
+    of member_leave does not apply: the person is gone either way."""
+    user_ids = found.ids("portal.User", what={"left"})
+    if not user_ids:
+        return
+    with transaction.atomic():
+        ended = list(
+            OrganisationMember.objects.select_for_update()
+            .filter(user_id__in=user_ids, left_at__isnull=True)
+            .select_related("organisation__region")
+        )
+        now = timezone.now()
+        for membership in ended:
+            membership.left_at = now
+            audit_record(
+                actor=None,
+                action="organisation.member_left",
+                target=membership.organisation,
+                region=membership.organisation.region,
+                data={"user": membership.user_id, "account": "ended"},
+            )
+        OrganisationMember.objects.bulk_update(ended, ["left_at"])

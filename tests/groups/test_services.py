@@ -170,6 +170,24 @@ def test_no_learner_account_for_a_closed_group(regions, reference_data):
     assert User.objects.count() == users
 
 
+@pytest.mark.parametrize("name", ["刘芳", " 刘 芳 ", "刘·芳", "ＬＩＵ Fang"])
+def test_a_learners_pseudonym_may_not_read_as_a_members_name(regions, reference_data, name):
+    coordinator = factories.coordinator(regions["440106"])
+    group = services.group_create(data=group_data(regions), created_by=coordinator)
+    lead = factories.vetted(factories.SocialWorkerFactory(display_name="刘芳"))
+    services.lead_hand_over(group=group, new_lead=lead, handed_over_by=coordinator)
+    if name.isascii() or "Ｌ" in name:
+        lead.display_name = "Liu Fang"
+        lead.save(update_fields=["display_name"])
+    users = User.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.learner_account_create(group=group, display_name=name, created_by=coordinator)
+    assert "小组成员" in " ".join(refused.value.messages)
+    assert User.objects.count() == users
+    # A pseudonym nobody in the group has is fine.
+    services.learner_account_create(group=group, display_name="学员丁", created_by=coordinator)
+
+
 def test_a_learner_logs_in_with_the_login_handed_over(regions, reference_data, client):
     coordinator = factories.coordinator(regions["440106"])
     group = services.group_create(data=group_data(regions), created_by=coordinator)

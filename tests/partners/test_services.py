@@ -159,6 +159,23 @@ def test_join_requests_once_and_leaving(world):
     assert not world.organisation.members.filter(left_at__isnull=True).exists()
 
 
+def test_a_member_who_ends_their_account_leaves_the_organisation_kept_as_history(
+    world, django_capture_on_commit_callbacks, client_for
+):
+    from volunteers.services import account_delete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=world.member)
+    membership = world.organisation.members.get(user=world.member)
+    assert membership.left_at is not None  # ended, not deleted
+    assert not world.organisation.members.filter(
+        user=world.member, left_at__isnull=True
+    ).exists()
+    page = client_for(world.owner).get(f"/partners/organisations/{world.organisation.pk}/manage/")
+    assert page.status_code == 200
+    assert "周助理" not in page.content.decode() and "已注销用户" not in page.content.decode()
+
+
 def test_the_only_owner_cannot_leave_members_behind(world):
     owner = world.organisation.members.get(user=world.owner)
     with pytest.raises(ValidationError):
