@@ -42,6 +42,11 @@ async def _identity(client) -> str:
     try:
         return (await client.info("server"))["run_id"]
     except (redis.RedisError, OSError):
+        # redis-py can turn a cancellation that lands mid-command into a connection error; the
+        # watcher must still end when its loop shuts down (or the shutdown waits forever).
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError from None
         return "unreachable"
 
 
@@ -51,20 +56,27 @@ async def _watch() -> None:
     client = redis.asyncio.Redis.from_url(
         settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
     )
-    known = await _identity(client)
-    while True:
-        await asyncio.sleep(INTERVAL)
-        current = await _identity(client)
-        if current != known and _sockets:
-            sockets = list(_sockets)
-            logger.warning(
-                "Redis %s: closing %d sockets so they rejoin and resume",
-                "is unreachable" if current == "unreachable" else "was restarted",
-                len(sockets),
-            )
-            for consumer in sockets:
-                try:
-                    await consumer.close(code=CLOSE_SERVICE_RESTART)
-                except Exception:  # noqa: BLE001 - a socket already gone
-                    logger.debug("socket already closed", exc_info=True)
-        known = current
+    try:
+        known = await _identity(client)
+        while True:
+            await asyncio.sleep(INTERVAL)
+            current = await _identity(client)
+            if current != known and _sockets:
+                await _close_all(current)
+            known = current
+    finally:
+        await client.aclose()
+
+
+async def _close_all(current: str) -> None:
+    sockets = list(_sockets)
+    logger.warning(
+        "Redis %s: closing %d sockets so they rejoin and resume",
+        "is unreachable" if current == "unreachable" else "was restarted",
+        len(sockets),
+    )
+    for consumer in sockets:
+        try:
+            await consumer.close(code=CLOSE_SERVICE_RESTART)
+        except Exception:  # noqa: BLE001 - a socket already gone
+            logger.debug("socket already closed", exc_info=True)
