@@ -3,9 +3,9 @@ and completions are seen by the group's lead, the coordinators of its region and
 their own group; anyone else gets 404."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -318,3 +318,28 @@ def my_lessons(user: User) -> list[dict]:
         }
         for m in memberships
     ]
+
+
+def next_session_today(user: User, *, now: datetime) -> LessonSession | None:
+    """A learner's next offline session of the local day `now` falls in: the one under way or the
+    first still to start, with its lesson; one query, None when there is none today."""
+    if not user.is_authenticated:
+        return None
+    day = timezone.localtime(now).date()
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    groups = Membership.objects.filter(
+        user=user,
+        role=Membership.Role.LEARNER,
+        left_at__isnull=True,
+        group__status=CorrectionGroup.Status.ACTIVE,
+    ).values("group_id")
+    on_roster = Attendance.objects.filter(session=OuterRef("pk"), group__in=groups)
+    return (
+        LessonSession.objects.filter(
+            Exists(on_roster), starts_at__gte=start, starts_at__lt=end, ends_at__gt=now
+        )
+        .select_related("lesson")
+        .order_by("starts_at", "pk")
+        .first()
+    )

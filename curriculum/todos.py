@@ -1,17 +1,19 @@
-"""To-dos of the curriculum on the home page (portal.todo): a learner's hours this month against
-the requirement, the sessions of tomorrow for those who run them, and for coordinators the
-groups still below the month's hours."""
+"""To-dos of the curriculum on the home page (portal.todo): a learner's session today with its
+countdown and hours this month against the requirement, the sessions of tomorrow for those who
+run them, and for coordinators the groups still below the month's hours."""
 
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from curriculum import conf
 from curriculum.models import LearningHours
-from curriculum.selectors import sessions_visible_to
+from curriculum.selectors import next_session_today, sessions_visible_to
 from groups.models import CorrectionGroup, Membership
 from portal.models import AccountKind, StaffRole
 from portal.selectors import regions_covered_by
@@ -45,9 +47,42 @@ def _learner(user) -> Todo:
     )
 
 
+def countdown(starts_at: datetime, now: datetime) -> str:
+    """What is left until a session starts, in whole minutes rounded up ("in progress" once it
+    has started); computed on the server, so the page needs no script."""
+    seconds = (starts_at - now).total_seconds()
+    if seconds <= 0:
+        return pgettext("session", "in progress")
+    hours, minutes = divmod(math.ceil(seconds / 60), 60)
+    if hours:
+        return _("starts in %(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("starts in %(minutes)d min") % {"minutes": minutes}
+
+
+def today_lesson(user, now: datetime) -> Todo | None:
+    """The learner's next session today (or the one under way): one query, None if none."""
+    session = next_session_today(user, now=now)
+    if session is None:
+        return None
+    return Todo(
+        _("Today's lesson: %(title)s") % {"title": session.lesson.title},
+        reverse("curriculum:mine"),
+        note=_("%(time)s, %(place)s · %(countdown)s")
+        % {
+            "time": f"{timezone.localtime(session.starts_at):%H:%M}",
+            "place": session.place,
+            "countdown": countdown(session.starts_at, now),
+        },
+        urgent=True,
+    )
+
+
 def items(user, roles) -> list[Todo]:
     todos = []
     if user.kind == AccountKind.LEARNER:
+        today = today_lesson(user, timezone.now())
+        if today:
+            todos.append(today)
         todos.append(_learner(user))
     if user.is_superuser or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER:
         tomorrow = timezone.localdate() + timedelta(days=1)

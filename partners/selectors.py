@@ -418,3 +418,15 @@ def affiliated_people(organisation: Organisation) -> QuerySet[Affiliation]:
         )
         .order_by("profile__real_name", "id")
     )
+
+
+def referrals_coordinated_by(user: User) -> QuerySet[Referral]:
+    """Referrals of groups whose judicial office lies in the regions the user coordinates (every
+    referral for admins): the coordinator's part of referrals_visible_to."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    if user.is_superuser:
+        return Referral.objects.all()
+    return Referral.objects.filter(
+        group__judicial_office__in=regions_covered_by(user, role=COORDINATOR)
+    )

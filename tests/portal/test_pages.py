@@ -9,8 +9,9 @@ from tests import factories
 # Session, user, staff roles with regions, the menu's role lookup, unread messages, the alert
 # banner's open alerts; then one count per to-do a coordinator's home shows (profiles to vet,
 # hours to confirm, groups without a volunteer, groups below the month's hours, sessions
-# tomorrow, unread messages). The same with one role or five.
-WORKSPACE_QUERIES = 12
+# tomorrow, unread messages, and the partners' row: referrals past their deadline and, for
+# staff who lead a group, its referrals waiting). The same with one role or five.
+WORKSPACE_QUERIES = 13
 
 
 def html(response):
