@@ -321,6 +321,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_SITE_NAME = "社区矫正社会力量协同平台"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls out of a government intranet
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars from gravatar.com: blocked on intranets
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Passwords are set, changed and reset through allauth only (its rate limits, its links built
 # from the configured site); Wagtail's login pages are replaced in portal/urls.py.
