@@ -5,12 +5,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
+from portal import region_picker, views
 
 portal_patterns = (
     [
         path("me/", views.dashboard, name="dashboard"),
         path("audit/", views.audit_log, name="audit_log"),
+        path("regions/children/", region_picker.region_children, name="region_children"),
     ],
     "portal",
 )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import RegionChoiceField
 from portal.models import StaffRole, User
+from portal.region_picker import RegionPickerSelect
 from portal.validators import clean_display_name
 
 
@@ -25,6 +26,7 @@ class InviteForm(forms.Form):
         label=_("Region"),
         queryset=None,
         empty_label=None,
+        widget=RegionPickerSelect(attrs={"data-region-picker": ""}),
         help_text=_("The role covers this region and every region beneath it."),
         error_messages={"invalid_choice": _("Choose one of the regions you cover.")},
     )
