@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Every core (pytest-xdist); worksteal evens out the few slow journeys.
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 .PHONY: demo test lint messages install clean bench bench-faults
 

@@ -112,8 +112,10 @@ def test_someone_else_cannot_use_the_link(world, client_for, invitee, person, re
 def test_the_link_needs_a_login_and_a_real_token(world, client_for, invitee):
     _, url = invitee
     assert client_for(None).get(url).status_code == 302
-    fake = reverse("partners:invitation", args=["不存在的令牌"])
+    fake = reverse("partners:invitation", args=["no-such-token-0000"])
     assert client_for(world.outsider).get(fake).status_code == 404
+    # A token no link ever carries (not URL-safe base64) matches no page at all.
+    assert client_for(world.outsider).get("/partners/invitations/不存在的令牌/").status_code == 404
 
 
 def test_a_member_closes_a_posting_and_opens_it_again(world, client_for):
