@@ -53,9 +53,7 @@ def invite(page, *, email, name, region_label):
     return User.objects.get(email=email)
 
 
-def test_a_province_imports_its_regions_and_hands_down_roles_to_a_town(
-    browser, reference_data
-):
+def test_a_province_imports_its_regions_and_hands_down_roles_to_a_town(browser, reference_data):
     admin = factories.AdminFactory(display_name="省厅管理员")
     with asgi_server() as server:
         office = phone_for(browser, server, admin)
@@ -78,7 +76,9 @@ def test_a_province_imports_its_regions_and_hands_down_roles_to_a_town(
 
         # The city coordinator hands a town's office to a colleague there.
         city_page = phone_for(browser, server, city)
-        town = invite(city_page, email="sj@sfj.dg.gov.cn", name="石小碣", region_label="石碣镇司法所")
+        town = invite(
+            city_page, email="sj@sfj.dg.gov.cn", name="石小碣", region_label="石碣镇司法所"
+        )
         assert StaffRole.objects.get(user=town).region.code == SHIJIE
 
         # The town coordinator creates a group at their office and sees it.
