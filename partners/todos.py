@@ -22,7 +22,9 @@ from portal.todo import Todo
 CLOSING_DAYS = 7
 # Who may hold a lead's or a social worker's place in a group (groups.gate).
 GROUP_SIDE_KINDS = (AccountKind.STAFF, AccountKind.SOCIAL_WORKER)
-GROUP_SIDE_ROLES = (Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER)
+# Only the lead: the referral list shows a group's referrals to its lead
+# (partners.selectors.referrals_visible_to), and a count nobody can open is a dead end.
+GROUP_SIDE_ROLES = (Membership.Role.LEAD,)
 
 
 def _scalar(queryset, function: str, field: str = "pk") -> Subquery:

@@ -186,7 +186,7 @@ def test_coordinators_see_the_referrals_past_their_deadline_in_their_regions(
         assert OVERDUE not in todos(home(client_for, person))
 
 
-def test_the_lead_and_social_worker_see_referrals_waiting_for_the_organisation(
+def test_the_lead_sees_referrals_waiting_for_the_organisation_and_can_open_them(
     world, referral, client_for
 ):
     social_worker = factories.vetted(factories.SocialWorkerFactory(display_name="陈社工"))
@@ -196,10 +196,15 @@ def test_the_lead_and_social_worker_see_referrals_waiting_for_the_organisation(
         role=Membership.Role.SOCIAL_WORKER,
         added_by=world.coordinator,
     )
-    for person in (world.lead, social_worker):
-        item = todos(home(client_for, person))[FOR_GROUP]
-        assert item.count == 1 and not item.urgent
-        assert item.note == f"最早 {day(referral.respond_by)} 截止"
+    item = todos(home(client_for, world.lead))[FOR_GROUP]
+    assert item.count == 1 and not item.urgent
+    assert item.note == f"最早 {day(referral.respond_by)} 截止"
+    assert (
+        f"/partners/referrals/{referral.pk}/"
+        in client_for(world.lead).get(item.url).content.decode()
+    )
+    # The group's social worker cannot open the lead's referrals, so is not shown a count.
+    assert FOR_GROUP not in todos(home(client_for, social_worker))
     late(referral)
     item = todos(home(client_for, world.lead))[FOR_GROUP]
     assert item.count == 1 and item.urgent and item.note.startswith("1 条已逾期")
