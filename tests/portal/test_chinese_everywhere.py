@@ -29,7 +29,7 @@ ALLOWED |= {"English"}
 ALLOWED_IN_ADMIN = ALLOWED | {"Wagtail", "Root"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ADDRESS = re.compile(r"(?:https?://|www\.)\S+|(?<!\w)/[\w./?=&%-]+")
-# Codes of the demo data: group codes (GZTH-2026-0001), file names (*.xlsx, *.ics).
+# Codes of the demo data: group codes (GD-440106-2026-0001); file endings (.xlsx, .ics).
 CODE = re.compile(r"\b[A-Z]{2,}(?:-[A-Z0-9]+)+\b|\.(?:xlsx|csv|ics|png|pdf|jpe?g)\b")
 LATIN = re.compile(r"[A-Za-z]{3,}")
 
