@@ -141,6 +141,7 @@ def demo_paths(demo):
             "/alerts/",
             "/dashboard/",
             "/learning/report/",
+            "/audit/",
         ],
         "socialworker": [
             "/me/",
