@@ -168,9 +168,7 @@ def test_a_member_who_ends_their_account_leaves_the_organisation_kept_as_history
         account_delete(user=world.member)
     membership = world.organisation.members.get(user=world.member)
     assert membership.left_at is not None  # ended, not deleted
-    assert not world.organisation.members.filter(
-        user=world.member, left_at__isnull=True
-    ).exists()
+    assert not world.organisation.members.filter(user=world.member, left_at__isnull=True).exists()
     page = client_for(world.owner).get(f"/partners/organisations/{world.organisation.pk}/manage/")
     assert page.status_code == 200
     assert "周助理" not in page.content.decode() and "已注销用户" not in page.content.decode()
