@@ -11,7 +11,7 @@ PORT ?= 8000
 # Every core (pytest-xdist); worksteal evens out the few slow journeys.
 PYTEST_ARGS ?= -n auto --dist worksteal
 
-.PHONY: demo test lint messages install clean bench bench-faults
+.PHONY: demo test lint messages install clean bench bench-faults bench-http
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
@@ -42,6 +42,12 @@ lint: install
 # temp dir, or the PostgreSQL of BENCH_DATABASE_URL; e.g. make bench BENCH_ARGS="groups --scale small"
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Pages under concurrent load on the real server (uvicorn, production settings), each right after
+# the floor (bench/floor) in the same run: req/s, p50, p99, errors, ratios, peak RSS
+# (bench/http/). A quick run: make bench-http BENCH_HTTP_ARGS="--scale small --seconds 3"
+bench-http: install
+	$(BIN)/python -m bench.http $(BENCH_HTTP_ARGS)
 
 # The chaos run (bench/faults.py): 20 members chatting over two web processes on a PostgreSQL and
 # a Redis of its own while Redis restarts twice and a web process is killed; prints sent, stored,

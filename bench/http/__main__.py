@@ -1,0 +1,3 @@
+from bench.http.main import main
+
+raise SystemExit(main())

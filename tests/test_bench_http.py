@@ -1,0 +1,51 @@
+"""`make bench-http` keeps working: one logged-in page at small scale for a second, on a bench
+database next to the suite's PostgreSQL and on the suite's Redis.
+
+It checks the harness seeds, logs in, serves and prints the table; it asserts nothing about speed
+(the targets of issue 20 live in the benchmark's output, never in a timed unit test).
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = r"\s+\d+(\.\d+)?"
+
+
+def _bench_database_url() -> str:
+    """A database of this run's own on the suite's server; its name contains "bench" (the
+    harness drops and creates it again) and the suite's database name, so runs do not meet."""
+    db = settings.DATABASES["default"]
+    user = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{user}@{where}/{db['NAME']}_bench_http"
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+def test_the_http_benchmark_prints_a_row_with_ratios_for_a_logged_in_page():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "BENCH_DATABASE_URL": _bench_database_url(),
+        "BENCH_REDIS_URL": settings.REDIS_URL,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.http", "--scale", "small", "--seconds", "1",
+         "--connections", "2", "--pages", "group"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert re.search(r"^seed\s+groups\s+2,000 groups\s+\d+\.\d s$", out, re.M), out
+    header = r"^page\s+role\s+req/s\s+p50 ms\s+p99 ms\s+errors\s+\|.*req/s ratio\s+p99 ratio$"
+    assert re.search(header, out, re.M), out
+    # the page's req/s, p50, p99, errors | the floor's req/s, p99, errors | the two ratios
+    row = rf"^group\s+coordinator({NUMBER}){{4}}\s+\|({NUMBER}){{3}}\s+\|\s+\d+\.\d\d\s+\d+\.\d\d$"
+    assert re.search(row, out, re.M), out
+    assert re.search(r"^peak RSS\s+web \(uvicorn portal\.asgi\)\s+\d+ MB", out, re.M), out
