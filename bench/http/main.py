@@ -14,7 +14,7 @@ from bench.runner import BenchError, Database, configure_environment
 
 SCALES = {"small": "small", "province": "full"}  # bench.http's name -> the scenarios' name
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_http"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"  # not 9-12 or 14: CI and the tests use those
 DRAIN = 2.0  # seconds between runs, for requests still queued on a server to finish
 
 
