@@ -180,6 +180,7 @@ def demo_paths(demo):
             "/admin/images/multiple/add/",
             "/admin/documents/",
             "/admin/documents/multiple/add/",
+            "/admin/account/",
         ],
     }
     referral = first_pk(Referral)
