@@ -82,7 +82,7 @@ def test_the_coordinator_reads_why_not_and_a_suspension_ends_the_open_chat(world
         expect(office.locator("#profile-status")).to_have_text("已暂停")
 
         # Without a reload, the member's page says their access ended and offers no box.
-        expect(member.locator("#chat-status")).to_have_text("你已不在这个会话中。")
+        expect(member.locator("#chat-status")).to_have_text("您已不在这个会话中。")
         expect(member.locator("#chat-form")).to_be_hidden()
         fits_phone(member)
         member.screenshot(path=SCREENSHOTS / "gate-access-ended.png", full_page=True)

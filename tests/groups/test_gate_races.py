@@ -150,5 +150,5 @@ def test_a_member_removed_while_their_message_is_being_sent(room):
 
     done, refused, failures = in_threads(remove, send)
     assert failures == []
-    assert refused == ["你已不在这个会话中。"]
+    assert refused == ["您已不在这个会话中。"]
     assert not Message.objects.exists()

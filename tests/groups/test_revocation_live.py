@@ -80,7 +80,7 @@ async def test_a_withdrawn_clearance_closes_the_juvenile_groups_chat_only(world,
     profile = await db(VolunteerProfile.objects.get)(user=world.volunteer)
     await db(profile_clear_for_juveniles)(profile=profile, cleared=False, by=world.coordinator)
     error = await next_frame(juvenile, "error")
-    assert error["message"] == "你已不在这个会话中。"
+    assert error["message"] == "您已不在这个会话中。"
     assert await closed_code(juvenile) == 4403
     await ordinary.send_json_to({"type": "ping"})
     assert (await next_frame(ordinary, "pong"))["type"] == "pong"

@@ -116,7 +116,7 @@ def test_a_province_imports_its_regions_and_hands_down_roles_to_a_town(browser, 
 
         # Without a reload the open page says so; the socket is closed and stays closed.
         ended = city_page.locator("#live-ended")
-        expect(ended).to_contain_text("此页面打开期间，你的访问权限已变更。")
+        expect(ended).to_contain_text("此页面打开期间，您的访问权限已变更。")
         expect(city_page.locator("#live-toasts")).to_have_attribute("data-state", "closed")
         fits_phone(city_page)
         SCREENSHOTS.mkdir(exist_ok=True)

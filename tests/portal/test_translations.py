@@ -57,6 +57,13 @@ def test_every_string_has_a_chinese_translation_and_none_is_fuzzy(po):
 
 
 @catalogues
+def test_the_portal_addresses_people_as_您_throughout(po):
+    """One register, as government services write: 您, never 你 (nor 你们)."""
+    _, entries = po_entries(po)
+    assert [msgstr for msgstr in entries.values() if "你" in msgstr] == []
+
+
+@catalogues
 def test_the_committed_mo_file_matches_the_po_file(po):
     _text, entries = po_entries(po)
     catalogue = gettext.GNUTranslations(open(po.with_suffix(".mo"), "rb"))  # noqa: SIM115
