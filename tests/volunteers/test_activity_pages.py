@@ -133,3 +133,16 @@ def test_cancelling_is_a_post(world, client_for):
     )
     assert response.status_code == 405
     assert SignUp.objects.get().status == "confirmed"
+
+
+def test_the_sign_up_button_says_报名_not_注册(world, client_for):
+    """ "Sign up" on an activity is 报名; the header's account sign-up is 注册."""
+    activity = vf.activity(world.regions["440106005"], created_by=world.coordinator)
+    page = client_for(world.volunteer).get(
+        reverse("volunteers:activity_detail", args=[activity.pk])
+    )
+    assert page.status_code == 200
+    button = page.content.decode().split(
+        reverse("volunteers:activity_sign_up", args=[activity.pk])
+    )[1]
+    assert ">报名</button>" in button.split("</form>")[0]
