@@ -18,7 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(home_page, live_server, monkeypatch):
+def editorial(home_page):
+    """Wagtail's root collection and the editors' permissions, which the migrations made and an
+    earlier transactional test's flush may have emptied."""
+    from wagtail.models import Collection
+
+    from curriculum.services.editorial import editorial_setup
+
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    editorial_setup()
+
+
+@pytest.fixture
+def browser(editorial, live_server, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium() as browser:
         yield browser
@@ -68,7 +81,7 @@ def logged_in_page(browser, base_url, login):
     return page
 
 
-def test_no_page_of_any_role_reaches_out_to_another_host(browser, live_server):
+def test_no_page_of_any_role_reaches_out_to_another_host(browser, live_server, reference_data):
     call_command("seed_demo", stdout=io.StringIO())
     ours = urlsplit(live_server.url).netloc
     foreign = []
