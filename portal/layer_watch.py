@@ -42,12 +42,16 @@ async def _identity(client) -> str:
     try:
         return (await client.info("server"))["run_id"]
     except (redis.RedisError, OSError):
-        # redis-py can turn a cancellation that lands mid-command into a connection error; the
-        # watcher must still end when its loop shuts down (or the shutdown waits forever).
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise asyncio.CancelledError from None
         return "unreachable"
+
+
+def _cancelled() -> bool:
+    """Whether this task was asked to stop. redis-py can swallow a cancellation that lands in
+    the middle of a command (it reconnects and retries, or raises a connection error instead),
+    and a cancellation is delivered only once: the watcher asks after every command, or its
+    loop's shutdown would wait for it forever."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def _watch() -> None:
@@ -58,14 +62,17 @@ async def _watch() -> None:
     )
     try:
         known = await _identity(client)
-        while True:
+        while not _cancelled():
             await asyncio.sleep(INTERVAL)
             current = await _identity(client)
+            if _cancelled():
+                break
             if current != known and _sockets:
                 await _close_all(current)
             known = current
     finally:
         await client.aclose()
+    raise asyncio.CancelledError
 
 
 async def _close_all(current: str) -> None:
