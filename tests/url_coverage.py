@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXEMPT: dict[str, str] = {}
 
 requested_routes: set[str] = set()
-run = {"whole_suite": False, "deselected": 0, "workers": [], "missing": []}
+run = {"whole_suite": False, "deselected": 0, "workers": [], "missing": [], "judged": 0}
 
 
 def _record_resolved_routes():
@@ -122,6 +122,7 @@ def pytest_sessionfinish(session):
         Path(target).write_text("".join(f"{line}\n" for line in unrequested()), encoding="utf-8")
     if run["whole_suite"] and not session.testsfailed and session.exitstatus == 0:
         run["missing"] = unrequested()
+        run["judged"] = len(set(our_patterns()) - set(EXEMPT))
         if run["missing"]:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -135,6 +136,10 @@ def pytest_testnodedown(node, error):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if run["judged"] and not run["missing"]:
+        terminalreporter.write_line(
+            f"URL coverage: all {run['judged']} URL patterns of ours were requested"
+        )
     if run["missing"]:
         terminalreporter.section("URL patterns no test requested", red=True)
         terminalreporter.write_line(
