@@ -1,6 +1,6 @@
 """To-dos of the partners app on the home page (portal.todo): a partner member's referrals
-waiting for an answer and postings closing within the week; a group lead's or social worker's
-referrals still waiting for the organisation; a coordinator's referrals past their deadline.
+waiting for an answer and postings closing within the week; a group lead's referrals still
+waiting for the organisation; a coordinator's referrals past their deadline.
 
 Whatever the number of referrals or postings, each person's items are read in one query: a row
 for the user with one scalar subquery per figure (a count, an earliest date), so someone with

@@ -11,8 +11,6 @@ form accepts stays the form's own queryset (the regions the user covers); the sc
 children that the original select holds.
 """
 
-import re
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
@@ -21,9 +19,7 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
 from portal.models import Region
-
-# A region code: six digits (GB/T 2260), nine for a judicial office (its township's code).
-_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
+from portal.validators import is_region_code
 
 
 def region_children_of(parent: Region | None) -> list[dict]:
@@ -64,7 +60,7 @@ def region_children(request):
     raw = request.GET.get("parent", "")
     parent = None
     if raw:
-        if not isinstance(raw, str) or not _CODE.fullmatch(raw):
+        if not is_region_code(raw):
             raise BadRequest("parent is not a region code")
         parent = Region.objects.active().filter(code=raw).first()
         if parent is None:

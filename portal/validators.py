@@ -26,11 +26,17 @@ def validate_mainland_mobile(value: str) -> None:
         )
 
 
-_REGION_CODE = re.compile(r"^\d{6}(\d{3})?$")
+# ASCII digits only (\d would take other scripts' digits), and nothing after them.
+_REGION_CODE = re.compile(r"[0-9]{6}(?:[0-9]{3})?")
+
+
+def is_region_code(value: str) -> bool:
+    """Six digits (GB/T 2260), or nine for a judicial office (its township's code)."""
+    return bool(_REGION_CODE.fullmatch(value))
 
 
 def validate_region_code(value: str) -> None:
-    if not _REGION_CODE.match(value):
+    if not is_region_code(value):
         raise ValidationError(
             _("A region code has 6 digits (a division) or 9 digits (a judicial office)."),
             code="invalid_region_code",
