@@ -87,6 +87,16 @@ def stray_sessions_closed(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox():
+    """The text messages this test sent (portal.sms's local-memory backend), empty at the start."""
+    from portal import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """A new channel layer for every test: each async test runs in its own event loop, and
     channels_redis binds its locks and connections to the loop that first used them."""

@@ -49,6 +49,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mainland_mobile]
     )
+    # Set only once the person typed the code an SMS brought to this number (allauth's phone
+    # verification); an unverified number never logs in, resets a password or receives notices.
+    mobile_verified = models.BooleanField(_("mobile number verified"), default=False)
+    # Urgent and deadline notices also go by SMS to people who chose it (portal.sms).
+    sms_notices = models.BooleanField(_("urgent notices by SMS"), default=False)
     kind = models.CharField(
         _("account kind"), max_length=20, choices=AccountKind.choices, default=AccountKind.VOLUNTEER
     )

@@ -284,6 +284,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@portal.examp
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ---------------------------------------------------------------------------
+# SMS: codes and urgent notices (portal.sms); printed to the log by default
+# ---------------------------------------------------------------------------
+SMS_BACKEND = "portal.sms.ConsoleBackend"
+
+# ---------------------------------------------------------------------------
+# Single sign-on: the province's unified identity (OpenID Connect, allauth)
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# JSON API for the mobile client (/api/v1/)
+# ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
 # Language and time: Simplified Chinese first, English complete
 # ---------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -37,3 +37,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Text messages land in portal.sms.outbox (tests/conftest.py empties it for each test).
+SMS_BACKEND = "portal.sms.LocmemBackend"
