@@ -150,6 +150,11 @@ class GroupAccess:
         return self.is_coordinator
 
     @property
+    def chats(self) -> bool:
+        """The group's chat room is its active members' (messaging.selectors.chat_access)."""
+        return self.role is not None
+
+    @property
     def closes(self) -> bool:
         return self.is_coordinator
 
