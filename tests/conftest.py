@@ -160,7 +160,7 @@ def home_page(transactional_db):
     if home is None:
         locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", locale=locale)
+            instance=Page(title="全部页面", locale=locale)  # as portal's migration 0011 names it
         )
         home = root.add_child(instance=HomePage(title="首页", slug="home", locale=locale))
         Site.objects.update_or_create(

@@ -24,9 +24,9 @@ ALLOWED |= {"AVIF", "GIF", "WEBP"}
 ALLOWED |= {"Ctrl", "JavaScript"}
 # The language chooser names each language in itself.
 ALLOWED |= {"English"}
-# In Wagtail's admin only: its own brand, and the title of the page tree's root (data from
-# Wagtail's first migration, in no catalogue; its breadcrumbs show it to editors).
-ALLOWED_IN_ADMIN = ALLOWED | {"Wagtail", "Root"}
+# In Wagtail's admin only: its own brand. (The page tree's root, "Root" from Wagtail's first
+# migration, is renamed by portal's migration 0011; its breadcrumbs show it to editors.)
+ALLOWED_IN_ADMIN = ALLOWED | {"Wagtail"}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ADDRESS = re.compile(r"(?:https?://|www\.)\S+|(?<!\w)/[\w./?=&%-]+")
 # Codes of the demo data: group codes (GD-440106-2026-0001); file endings (.xlsx, .ics).
