@@ -17,13 +17,18 @@ which then refuses, or waits until the new membership is committed, and then end
 Facts about a person come from the apps above groups, registered in their AppConfig.ready with
 `register_facts` (volunteers: vetting, suspension, juvenile clearance, load, regions served;
 partners: their organisation's verification and the industries it works in), so groups imports
-neither of them (dependency inversion, as portal.changes).
+neither of them (dependency inversion, as portal.changes). A provider answers for many people at
+once, so `refusals_by_person` asks the gate about a picker's candidates in a fixed number of
+queries; the same apps register a `pool` per role (`register_pool`), the accounts they could
+vouch for in a group, as a query: a picker's pre-selection, never the decision (groups.people).
 """
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,11 +69,17 @@ class Facts:
     served_paths: tuple[str, ...] | None = None  # regions served (treebeard paths)
     organisation_verified: bool | None = None
     industries: Mapping[str, str] | None = None  # code -> name of the industries they work in
+    # Not a rule: what a picker may show under the person's name (their organisation's name).
+    shown_as: str = ""
 
 
-# provider(*, group, user, role, lock) -> Facts, or None when it knows nothing of this person.
-Provider = Callable[..., Facts | None]
+# provider(*, group, users, role, lock) -> {user id: Facts}, leaving out whoever it knows
+# nothing of.
+Provider = Callable[..., Mapping[int, Facts]]
+# pool(*, group, role) -> a QuerySet of the users it could vouch for in `group` as `role`.
+Pool = Callable[..., QuerySet]
 _providers: dict[str, list[Provider]] = {}
+_pools: dict[str, list[Pool]] = {}
 PATHS: dict[str, str] = {}
 
 
@@ -80,21 +91,49 @@ def register_facts(roles: Iterable[str], provider: Provider) -> None:
             found.append(provider)
 
 
+def register_pool(roles: Iterable[str], pool: Pool) -> None:
+    """Called by an app above in its AppConfig.ready: `pool` pre-selects, as a query, the users
+    it could vouch for in a group for these roles (a picker's candidates; the gate decides)."""
+    for role in roles:
+        found = _pools.setdefault(role, [])
+        if pool not in found:
+            found.append(pool)
+
+
+def pool(*, group: CorrectionGroup, role: str) -> QuerySet:
+    """The active accounts of the kinds `role` takes that an app above could vouch for in
+    `group` (every fitting account when no app speaks for the role). A pre-selection: ask
+    `refusals_by_person` before offering anyone."""
+    users = User.objects.filter(kind__in=ROLE_KINDS[role], is_active=True)
+    pools = _pools.get(role, [])
+    if not pools:
+        return users
+    vouched = Q(pk__in=[])
+    for found in pools:
+        vouched |= Q(pk__in=found(group=group, role=role).values("pk"))
+    return users.filter(vouched)
+
+
 def path_in(name: str, description: str) -> str:
     """Declare a path into a group (once, where it is written); returns its name for `admit`."""
     PATHS[name] = description
     return name
 
 
-def _facts(group: CorrectionGroup, user: User, role: str, lock: bool) -> list[Facts]:
+def _facts(group: CorrectionGroup, users: list[User], role: str, lock: bool) -> dict:
+    """{user id: [Facts]} from every provider of the role (each one query or a few, for all)."""
     providers = _providers.get(role, [])
     if role in ROLES_WITH_FACTS and not providers:
         raise ImproperlyConfigured(f"No app registered the facts for the group role {role!r}.")
-    answers = (p(group=group, user=user, role=role, lock=lock) for p in providers)
-    return [facts for facts in answers if facts is not None]
+    found: dict[int, list[Facts]] = {}
+    for provider in providers:
+        answers = provider(group=group, users=users, role=role, lock=lock) if users else {}
+        for pk, facts in answers.items():
+            found.setdefault(pk, []).append(facts)
+    return found
 
 
-def _fact_reasons(group: CorrectionGroup, facts: Facts) -> list[str | None]:
+def _fact_reasons(group: CorrectionGroup, facts: Facts, forbidden) -> list[str | None]:
     reasons = []
     if facts.vetted is not None:
         reasons.append(rules.vetting_refusal(vetted=facts.vetted, suspended=facts.suspended))
@@ -111,9 +150,8 @@ def _fact_reasons(group: CorrectionGroup, facts: Facts) -> list[str | None]:
     if facts.load is not None and facts.max_groups is not None:
         reasons.append(rules.capacity_refusal(load=facts.load, max_groups=facts.max_groups))
     if facts.industries:
-        forbidden = set(group.forbidden_industries.values_list("code", flat=True))
         reasons += [
-            rules.industry_refusal(code, forbidden, name=name)
+            rules.industry_refusal(code, forbidden(), name=name)
             for code, name in sorted(facts.industries.items())
         ]
     return reasons
@@ -130,27 +168,65 @@ def membership_refusals(
     """Every reason why `user` may not hold `role` in `group` now, translated, in the order a
     coordinator reads them; [] when they may. With `lock` (the default; inside a transaction)
     the group's row and then the person's rows are locked until the caller's commit."""
+    return refusals_by_person(group=group, users=[user], role=role, path=path, lock=lock)[user.pk]
+
+
+def refusals_by_person(
+    *, group: CorrectionGroup, users: Iterable[User], role: str, path: str, lock: bool = False
+) -> dict[int, list[str]]:
+    """membership_refusals() for many people at once, {user id: reasons}, in a fixed number of
+    queries however many they are (a picker's candidates; without `lock` by default)."""
     _known(path)
     if role not in ROLE_KINDS:
         raise ValueError(f"Unknown group role {role!r}.")
+    users = list(users)
     rows = CorrectionGroup.objects.select_related("judicial_office")
     group = (rows.select_for_update(of=("self",)) if lock else rows).get(pk=group.pk)
-    reasons = [rules.closed_group_refusal(group.is_closed)]
-    fits = user.kind in ROLE_KINDS[role]
-    reasons.append(rules.role_refusal(fits=fits, role=Role(role).label))
-    if fits:
-        reasons.append(rules.account_refusal(user.is_active))
-        mine = Membership.objects.filter(group=group, user=user, left_at__isnull=True)
-        # A new lead may already be a member: the hand-over ends that place.
-        reasons.append(rules.member_refusal(role != Role.LEAD and mine.exists()))
-        if role in PERSON_ROLES:
-            declined = MatchDecline.objects.filter(
-                group=group, candidate_kind__in=PERSON_KINDS, candidate_id=user.pk
+    fitting = [u for u in users if u.kind in ROLE_KINDS[role]]
+    ids = [u.pk for u in fitting]
+    members = set()
+    # A new lead may already be a member: the hand-over ends that place.
+    if role != Role.LEAD and ids:
+        members = set(
+            Membership.objects.filter(group=group, user__in=ids, left_at__isnull=True).values_list(
+                "user_id", flat=True
             )
-            reasons.append(rules.declined_refusal(declined.exists()))
-        for facts in _facts(group, user, role, lock):
-            reasons += _fact_reasons(group, facts)
-    return list(dict.fromkeys(r for r in reasons if r))
+        )
+    declined = set()
+    if role in PERSON_ROLES and ids:
+        declined = set(
+            MatchDecline.objects.filter(
+                group=group, candidate_kind__in=PERSON_KINDS, candidate_id__in=ids
+            ).values_list("candidate_id", flat=True)
+        )
+    facts = _facts(group, fitting, role, lock)
+    forbidden = functools.cache(
+        lambda: set(group.forbidden_industries.values_list("code", flat=True))
+    )
+    found = {}
+    for user in users:
+        reasons = [rules.closed_group_refusal(group.is_closed)]
+        fits = user.kind in ROLE_KINDS[role]
+        reasons.append(rules.role_refusal(fits=fits, role=Role(role).label))
+        if fits:
+            reasons.append(rules.account_refusal(user.is_active))
+            reasons.append(rules.member_refusal(user.pk in members))
+            if role in PERSON_ROLES:
+                reasons.append(rules.declined_refusal(user.pk in declined))
+            for one in facts.get(user.pk, []):
+                reasons += _fact_reasons(group, one, forbidden)
+        found[user.pk] = list(dict.fromkeys(r for r in reasons if r))
+    return found
+
+
+def shown_as(group: CorrectionGroup, users: Iterable[User], role: str) -> dict[int, str]:
+    """What the apps above would show under each person's name (their organisation's name), for
+    a picker; "" when nothing. No lock."""
+    users = list(users)
+    return {
+        pk: next((f.shown_as for f in facts if f.shown_as), "")
+        for pk, facts in _facts(group, users, role, False).items()
+    }
 
 
 def membership_refusal(**kwargs) -> str | None:

@@ -6,48 +6,73 @@ social worker, and lead when the lead is a social worker); a staff lead has no p
 this provider says nothing of them.
 """
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from groups import gate, revocation, rules
 from groups.models import CorrectionGroup, Membership
 from messaging.services import notify
 from portal import events
-from portal.models import AccountKind, User
+from portal.models import AccountKind, Region, User
 from volunteers.models import VolunteerProfile
 
 Status = VolunteerProfile.Status
 PROFILE_KINDS = {AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER}
 
 
-def person_facts(*, group: CorrectionGroup, user: User, role: str, lock: bool) -> gate.Facts | None:
-    """The profile's standing, read after locking its row (when `lock`): two more queries for
-    the load and the regions served."""
-    if user.kind not in PROFILE_KINDS:
-        return None
-    rows = VolunteerProfile.objects.filter(user=user)
-    profile = (rows.select_for_update() if lock else rows).first()
-    if profile is None:  # signed up, never started a profile: not vetted
-        return gate.Facts(vetted=False)
-    load = (
+def person_facts(*, group: CorrectionGroup, users, role: str, lock: bool) -> dict[int, gate.Facts]:
+    """Each profile's standing, read after locking the profiles' rows (when `lock`), in three
+    queries for any number of people: the profiles, their loads and the regions they serve."""
+    people = [u.pk for u in users if u.kind in PROFILE_KINDS]
+    if not people:
+        return {}
+    rows = VolunteerProfile.objects.filter(user_id__in=people).order_by("pk")
+    profiles = {p.user_id: p for p in (rows.select_for_update() if lock else rows)}
+    loads = dict(
         Membership.objects.filter(
-            user=user, left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
+            user_id__in=people, left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
         )
         .exclude(group=group)
-        .count()
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
     )
-    return gate.Facts(
-        vetted=profile.status in (Status.APPROVED, Status.SUSPENDED),
-        suspended=profile.status == Status.SUSPENDED,
-        cleared_for_juveniles=profile.cleared_for_juveniles,
-        load=load,
-        max_groups=profile.max_groups,
-        served_paths=tuple(profile.regions.values_list("path", flat=True)),
+    served: dict[int, list[str]] = {}
+    for user_id, path in VolunteerProfile.regions.through.objects.filter(
+        volunteerprofile__user_id__in=people
+    ).values_list("volunteerprofile__user_id", "region__path"):
+        served.setdefault(user_id, []).append(path)
+    found = {}
+    for pk in people:
+        profile = profiles.get(pk)
+        if profile is None:  # signed up, never started a profile: not vetted
+            found[pk] = gate.Facts(vetted=False)
+            continue
+        found[pk] = gate.Facts(
+            vetted=profile.status in (Status.APPROVED, Status.SUSPENDED),
+            suspended=profile.status == Status.SUSPENDED,
+            cleared_for_juveniles=profile.cleared_for_juveniles,
+            load=loads.get(pk, 0),
+            max_groups=profile.max_groups,
+            served_paths=tuple(served.get(pk, ())),
+        )
+    return found
+
+
+def person_pool(*, group: CorrectionGroup, role: str):
+    """People with an approved profile serving a region that holds the group's office: whom a
+    person picker offers (groups.people; the gate still decides, person_facts above)."""
+    office = group.judicial_office.path
+    return User.objects.filter(
+        volunteer_profile__status=Status.APPROVED,
+        volunteer_profile__regions__path__in=Region.paths_above_all([office]),
     )
 
 
 def register() -> None:
     gate.register_facts(gate.PERSON_ROLES, person_facts)
+    gate.register_pool(gate.PERSON_ROLES, person_pool)
 
 
 # --- revocation: called by the vetting, clearance and profile services, in their transaction ----
