@@ -7,6 +7,7 @@ from groups.services import GroupData
 from portal import week
 from portal.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Industry, OffenceCategory, Region, User
+from portal.region_picker import RegionPickerSelect, RegionPickerSelectMultiple
 from portal.validators import clean_display_name
 
 
@@ -36,7 +37,14 @@ class GroupForm(forms.Form):
     """What a coordinator states about a group. Needs come as one priority field per need, so
     the form works without JavaScript on a phone."""
 
-    judicial_office = ModelChoiceField(queryset=Region.objects.none(), label=_("Judicial office"))
+    # Chosen 省 → 市 → 区县 → 司法所 (portal.region_picker); the regions above the offices only
+    # lead the way, and the queryset below stays what may be chosen.
+    judicial_office = ModelChoiceField(
+        queryset=Region.objects.none(),
+        label=_("Judicial office"),
+        widget=RegionPickerSelect(ancestors=True),
+        error_messages={"invalid_choice": _("Choose one of the judicial offices you cover.")},
+    )
     stage = forms.ChoiceField(
         label=_("Stage"), choices=CorrectionGroup._meta.get_field("stage").choices
     )
@@ -69,7 +77,10 @@ class GroupForm(forms.Form):
         queryset=Region.objects.none(),
         required=False,
         label=_("Approved execution area"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=RegionPickerSelectMultiple(attrs={"size": 8}, ancestors=True),
+        error_messages={
+            "invalid_choice": _("Choose cities or districts within your province from the list.")
+        },
         help_text=_(
             "The regions the person may live and work in; within the judicial office's province."
         ),

@@ -7,6 +7,7 @@ from groups.models import CorrectionGroup, Membership
 from portal import week
 from portal.fields import IdListField, ModelChoiceField, ModelMultipleChoiceField
 from portal.models import Region
+from portal.region_picker import RegionPickerSelectMultiple
 from volunteers import identity
 from volunteers.models import Activity, Language, Skill, VolunteerProfile
 from volunteers.services.activities import ActivityData
@@ -73,7 +74,11 @@ class ProfileForm(BaseForm):
         label=_("Regions served"),
         queryset=Region.objects.none(),
         required=False,
-        help_text=_("Hold Ctrl (or long-press) to choose more than one."),
+        # Chosen 省 → 市 → 区县 (→ 司法所) and added one by one; without JavaScript, the plain
+        # multiple select (a phone shows it as a list of ticks).
+        widget=RegionPickerSelectMultiple(attrs={"size": 8}, ancestors=True),
+        help_text=_("The districts, counties or judicial offices where you can serve."),
+        error_messages={"invalid_choice": _("Choose the regions from the list.")},
     )
     availability = forms.MultipleChoiceField(
         label=_("Weekly availability"),
