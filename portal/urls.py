@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import region_picker, views
+from portal import pwa, region_picker, views
 
 portal_patterns = (
     [
@@ -19,6 +19,10 @@ portal_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # The installable web app (portal/pwa.py): the worker at the root, so its scope is every page.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     # Ours first: the same sign-up, with ?kind= preselected.
     path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.PrivatePagesMiddleware",
+    "portal.pwa.OfflineCopyMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -371,6 +372,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [SELF],
+        # The installable app: its service worker and manifest come from our origin only.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "form-action": [SELF],
     }
 }
