@@ -19,6 +19,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from portal.settings.contract import REQUIRED_IN_PRODUCTION
 from portal.settings.database import database
+from portal.settings.sms import sms_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -287,7 +288,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # ---------------------------------------------------------------------------
 # SMS: codes and urgent notices (portal.sms); printed to the log by default
 # ---------------------------------------------------------------------------
-SMS_BACKEND = "portal.sms.ConsoleBackend"
+# Every text message is queued for Celery (portal.sms); the worker, or the web process when the
+# broker is down, delivers it with the backend SMS_URL names (console://, or the provider's
+# https://user:key@host/path: portal/settings/sms.py). A bad SMS_URL stops the start.
+vars().update(sms_url(env.str("SMS_URL", default="") or "console://"))
 
 # ---------------------------------------------------------------------------
 # Single sign-on: the province's unified identity (OpenID Connect, allauth)

@@ -15,6 +15,7 @@ ENVIRONMENT_VARIABLES = (
     "DEBUG",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
+    "SMS_URL",
     "SECURE_SSL_REDIRECT",
     "SEARCH_INDEX_PREFIX",
     # Optional, with defaults that suit docker-compose.yml.
