@@ -26,6 +26,9 @@ urlpatterns = [
     # Ours first: the same sign-up, with ?kind= preselected.
     path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    # The mobile client: allauth's headless sign-in (app tokens) and the JSON API.
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["portal"]), name="javascript-catalog"),
     # Wagtail's own login pages would take passwords past allauth's limits and e-mail check.

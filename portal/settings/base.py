@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "search",
     "alerts",
     "dashboards",
+    "api",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -94,6 +95,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.headless",
+    "ninja",
     "channels",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -300,6 +303,14 @@ vars().update(sms_url(env.str("SMS_URL", default="") or "console://"))
 # ---------------------------------------------------------------------------
 # JSON API for the mobile client (/api/v1/)
 # ---------------------------------------------------------------------------
+# The endpoints are django-ninja's (api/api.py); sign-in is allauth's headless mode for the app
+# client only, at /_allauth/app/v1/ (login, logout, session): it answers with a session token the
+# app sends as X-Session-Token. Pages of our own origin use their session cookie instead.
+# https://docs.allauth.org/en/latest/headless/configuration.html
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"
+# allauth's own OpenAPI page loads Redoc from a CDN: not served.
+HEADLESS_SERVE_SPECIFICATION = False
 
 # ---------------------------------------------------------------------------
 # Language and time: Simplified Chinese first, English complete
