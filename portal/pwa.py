@@ -19,10 +19,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 OFFLINE_HEADER = "X-Offline-Copy"
+# The page's other address, which redirects to it (the links of "my lessons" go there): offline,
+# the worker answers it with the same redirect.
+ALIAS_HEADER = "X-Offline-Alias"
 # View name -> kind of copy. The worker keeps one page per kind: the newest.
 OFFLINE_VIEWS = {"curriculum:mine": "lessons", "messaging:conversation": "chat"}
-# Wagtail page models (app_label.model) -> kind; their pages have no view name of their own.
-OFFLINE_PAGE_MODELS = {"curriculum.lessonpage": "lesson"}
+# Wagtail page models (app_label.model) -> (kind, the view name of its redirecting address by
+# page id); their pages have no view name of their own.
+OFFLINE_PAGE_MODELS = {"curriculum.lessonpage": ("lesson", "curriculum:lesson")}
 
 APP_NAME = "社区矫正社会力量协同平台"
 APP_SHORT_NAME = "社区矫正协同"
@@ -37,9 +41,9 @@ def icon_path(size: int) -> str:
     return f"portal/icons/icon-{size}.png"
 
 
-def offline_kind(request, response) -> str | None:
-    """Which kind of offline copy this response is, or None: only successful GETs of a signed-in
-    person's lessons or chat."""
+def offline_copy(request, response) -> tuple[str, str] | None:
+    """(kind, alias or "") of the offline copy this response may be, or None: only successful
+    GETs of a signed-in person's lessons or chat."""
     if request.method != "GET" or response.status_code != 200:
         return None
     # As PrivatePagesMiddleware: a response that never read the session is nobody's own page.
@@ -49,23 +53,28 @@ def offline_kind(request, response) -> str | None:
         return None
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name in OFFLINE_VIEWS:
-        return OFFLINE_VIEWS[match.view_name]
+        return OFFLINE_VIEWS[match.view_name], ""
     page = (getattr(response, "context_data", None) or {}).get("page")
     meta = getattr(page, "_meta", None)
-    return OFFLINE_PAGE_MODELS.get(meta.label_lower) if meta is not None else None
+    if meta is None or meta.label_lower not in OFFLINE_PAGE_MODELS:
+        return None
+    kind, alias = OFFLINE_PAGE_MODELS[meta.label_lower]
+    return kind, reverse(alias, args=[page.pk])
 
 
 class OfflineCopyMiddleware:
-    """Names the pages the service worker may keep (see offline_kind)."""
+    """Names the pages the service worker may keep (see offline_copy)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        kind = offline_kind(request, response)
-        if kind:
-            response[OFFLINE_HEADER] = kind
+        copy = offline_copy(request, response)
+        if copy:
+            response[OFFLINE_HEADER], alias = copy
+            if alias:
+                response[ALIAS_HEADER] = alias
         return response
 
 
@@ -103,6 +112,7 @@ def worker_config() -> dict:
         "shell": shell,
         "static": static(""),
         "header": OFFLINE_HEADER,
+        "aliasHeader": ALIAS_HEADER,
         "forgetOn": [reverse("account_logout"), reverse("account_login")],
     }
     # The shell's cache is named after what is in it, so a deployment with new assets replaces it.

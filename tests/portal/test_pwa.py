@@ -107,6 +107,7 @@ def test_the_worker_keeps_only_our_own_assets_and_forgets_on_logout_and_login(db
             static_file(url)
     assert config["forgetOn"] == [reverse("account_logout"), reverse("account_login")]
     assert config["header"] == "X-Offline-Copy"
+    assert config["aliasHeader"] == "X-Offline-Alias"
     assert re.fullmatch(r"[0-9a-f]{12}", config["version"])
 
 
@@ -190,6 +191,7 @@ def test_a_member_may_keep_their_chat_page_and_an_outsider_gets_nothing(chat, cl
         response = client_for(member).get(url)
         assert response.status_code == 200
         assert kept(response) == "chat"
+        assert "X-Offline-Alias" not in response
     outsider = client_for(chat.outsider).get(url)
     assert outsider.status_code == 404 and kept(outsider) is None
     anonymous = Client().get(url)
@@ -202,6 +204,9 @@ def test_a_learner_may_keep_their_lessons_and_the_lesson_they_open(chat, lesson,
     response = client.get(lesson.url)
     assert response.status_code == 200 and "好家风伴我行" in response.content.decode()
     assert kept(response) == "lesson"
+    # Its address by id (the links of "my lessons") redirects to it; offline too.
+    assert response["X-Offline-Alias"] == reverse("curriculum:lesson", args=[lesson.pk])
+    assert client.get(response["X-Offline-Alias"]).url == lesson.url
     # The same public lesson, read by nobody signed in: nobody's copy to keep.
     public = Client().get(lesson.url)
     assert public.status_code == 200 and kept(public) is None

@@ -1,7 +1,7 @@
 {% autoescape off %}/* The portal's service worker, served at /sw.js by portal.pwa.service_worker (root scope).
 
 Pages: network first. Only pages the server names in its X-Offline-Copy header (the signed-in
-learner's lessons, the last chat page: portal.pwa.offline_kind) are kept, one per kind, in
+learner's lessons, the last chat page: portal.pwa.offline_copy) are kept, one per kind, in
 PAGES; offline, a kept page is shown again, anything else gets the offline page. PAGES is
 forgotten when someone logs out or in, and when a page is shown to nobody signed in (pwa.js).
 Static assets: network first, kept in SHELL for the kept pages. Nothing of another origin. */
@@ -81,7 +81,13 @@ async function keep(kind, request, response) {
     const old = await cache.match(key, { ignoreVary: true });
     if (old && old.headers.get(CONFIG.header) === kind) await cache.delete(key, { ignoreVary: true });
   }
+  const alias = response.headers.get(CONFIG.aliasHeader);
   await cache.put(request, response);
+  if (alias && alias.startsWith("/")) {
+    // The page's other address answers offline as online: a redirect to it, kept with it.
+    const headers = { Location: request.url, [CONFIG.header]: kind };
+    await cache.put(new URL(alias, self.location.origin).href, new Response(null, { status: 302, headers }));
+  }
 }
 
 async function asset(request) {
