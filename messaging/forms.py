@@ -50,6 +50,16 @@ class NotificationSettingForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
     )
+    sms_notices = forms.BooleanField(
+        label=_("Also send me urgent and deadline notices by SMS"), required=False
+    )
+
+    def __init__(self, *args, sms_allowed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sms_allowed:
+            # Shown greyed out; a value posted anyway still reaches the service, which refuses
+            # it with its message (the field's `disabled` would drop it silently).
+            self.fields["sms_notices"].widget.attrs["disabled"] = True
 
 
 class DirectForm(forms.Form):

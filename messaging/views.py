@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from messaging import forms, selectors, services
+from messaging import forms, selectors, services, sms_notices
 from messaging.models import Message
 from messaging.presentation import message_dict
 from portal.converters import query_id
@@ -320,15 +320,24 @@ def notifications_read_all(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
-    current = getattr(request.user, "notification_setting", None)
+    user = request.user
+    current = getattr(user, "notification_setting", None)
     initial = {"digest_delay": current.digest_delay if current else 60}
-    form = forms.NotificationSettingForm(request.POST or None, initial=initial)
+    initial["sms_notices"] = user.sms_notices
+    sms_allowed = sms_notices.may_choose(user)
+    form = forms.NotificationSettingForm(
+        request.POST or None, initial=initial, sms_allowed=sms_allowed
+    )
     if request.method == "POST" and form.is_valid():
-        services.notification_setting_update(
-            user=request.user, digest_delay=form.cleaned_data["digest_delay"]
-        )
-        messages.success(request, _("Saved."))
-        return redirect("messaging:notifications")
+        try:
+            services.notification_setting_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("messaging:notifications")
     return render(
-        request, "messaging/notification_settings.html", {"form": form, "now": timezone.now()}
+        request,
+        "messaging/notification_settings.html",
+        {"form": form, "now": timezone.now(), "sms_allowed": sms_allowed, "phone": user.mobile},
     )

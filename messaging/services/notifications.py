@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from messaging import sms_notices as sms_rules
 from messaging.models import Conversation, Notification, NotificationSetting
 from portal import events, mail
 from portal.models import User
@@ -21,7 +22,8 @@ from portal.models import User
 def notify(
     *, recipients: Iterable, kind: str, title: str, body: str = "", url: str = ""
 ) -> list[Notification]:
-    """Store a notification for each recipient (users or ids) and push it after commit.
+    """Store a notification for each recipient (users or ids) and push it after commit; the
+    urgent and deadline kinds also go by SMS to those who chose it (messaging.sms_notices).
 
     `kind` is a dotted name such as "vetting.decision" or "referral.step"; `title` and `body`
     are already translated text (render them in the recipient's language, zh-hans by default).
@@ -43,6 +45,7 @@ def notify(
                 "url": notification.url,
             },
         )
+    sms_rules.send_for(kind=kind, user_ids=user_ids)
     return notifications
 
 
@@ -75,13 +78,24 @@ def notifications_read_all(*, user: User) -> int:
 
 
 @transaction.atomic
-def notification_setting_update(*, user: User, digest_delay: int) -> NotificationSetting:
-    """Choose how long notifications may stay unread before the e-mail digest (0: never)."""
+def notification_setting_update(
+    *, user: User, digest_delay: int, sms_notices: bool | None = None
+) -> NotificationSetting:
+    """Choose how long notifications may stay unread before the e-mail digest (0: never) and,
+    when `sms_notices` is given, whether urgent notices also go by SMS (only to a verified
+    mobile number; turning them off is always allowed)."""
     if digest_delay not in NotificationSetting.Delay.values:
         raise ValidationError({"digest_delay": _("Choose one of the listed delays.")})
+    if sms_notices and not sms_rules.may_choose(user):
+        raise ValidationError(
+            {"sms_notices": _("Verify your mobile number before choosing notices by SMS.")}
+        )
     setting, _created = NotificationSetting.objects.update_or_create(
         user=user, defaults={"digest_delay": digest_delay}
     )
+    if sms_notices is not None and user.sms_notices != sms_notices:
+        user.sms_notices = sms_notices
+        user.save(update_fields=["sms_notices"])
     return setting
 
 
