@@ -82,8 +82,13 @@ class Database:
             return f"PostgreSQL database {self._pg_name()} (BENCH_DATABASE_URL)"
         return f"SQLite file {self.url.removeprefix('sqlite:///')}"
 
-    def create(self) -> str:
-        if self.bench_url:
+    def create(self, *, reuse: bool = False) -> str:
+        """A new, empty database; with reuse, the PostgreSQL one already there, data and all."""
+        if self.bench_url and reuse:
+            if not self._pg_exists():
+                raise BenchError(f"--reuse: there is no database {self._pg_name()} to reuse")
+            self.url = self.bench_url
+        elif self.bench_url:
             self._pg_recreate()
             self.url = self.bench_url
         else:
@@ -124,6 +129,13 @@ class Database:
             dbname="postgres",
             autocommit=True,
         )
+
+    def _pg_exists(self) -> bool:
+        with self._pg_maintenance() as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [self._pg_name()]
+            ).fetchone()
+        return found is not None
 
     def _pg_drop(self, connection=None) -> None:
         from psycopg import sql

@@ -35,14 +35,51 @@ def test_the_http_benchmark_prints_a_row_with_ratios_for_a_logged_in_page():
         "BENCH_DATABASE_URL": _bench_database_url(),
         "BENCH_REDIS_URL": settings.REDIS_URL,
     }
+    try:
+        # --keep, then --reuse: the second run measures the same data without seeding again.
+        first, second = (_bench(env, flag) for flag in ("--keep", "--reuse"))
+    finally:
+        _drop(env["BENCH_DATABASE_URL"])
+    assert re.search(r"^seed\s+groups\s+2,000 groups\s+\d+\.\d s$", first, re.M), first
+    assert re.search(r"^seed\s+reused", second, re.M) and "2,000 groups" not in second, second
+    for out in (first, second):
+        _assert_table(out)
+
+
+@pytest.mark.needs_postgres
+def test_reuse_refuses_a_database_that_is_not_there():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "BENCH_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal_bench_none_such",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.http", "--scale", "small", "--pages", "group", "--reuse"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "there is no database portal_bench_none_such to reuse" in result.stderr
+
+
+def _bench(env: dict, flag: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bench.http", "--scale", "small", "--seconds", "1",
-         "--connections", "2", "--pages", "group"],
+         "--connections", "2", "--pages", "group", flag],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
-    out = result.stdout
-    assert result.returncode == 0, out + result.stderr
-    assert re.search(r"^seed\s+groups\s+2,000 groups\s+\d+\.\d s$", out, re.M), out
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _drop(url: str) -> None:
+    from bench.runner import Database
+
+    for name in (url, url + "_floor"):
+        database = Database(name)
+        database.url = name
+        database.destroy()
+
+
+def _assert_table(out: str) -> None:
     header = r"^page\s+role\s+req/s\s+p50 ms\s+p99 ms\s+errors\s+\|.*req/s ratio\s+p99 ratio$"
     assert re.search(header, out, re.M), out
     # the page's req/s, p50, p99, errors | the floor's req/s, p99, errors | the two ratios

@@ -29,11 +29,21 @@ def parse_args(argv):
     )  # fmt: skip
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database a --keep run left, as seeded then (no drop, no seeding; implies "
+        "--keep): for measuring one change after another without seeding for half an hour",
+    )
     args = parser.parse_args(argv)
     try:
         args.pages = pages.by_name([n for n in (args.pages or "").split(",") if n.strip()])
     except KeyError as error:
         parser.error(f"unknown page(s): {error.args[0]}")
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE
+    if args.reuse and not url.startswith("postgres"):
+        parser.error("--reuse needs a PostgreSQL BENCH_DATABASE_URL")
+    args.keep = args.keep or args.reuse
     if args.seconds <= 0 or args.connections < 1:
         parser.error("--seconds and --connections must be positive")
     return args
@@ -75,7 +85,7 @@ def _run(args, database, floor_database, running, static_root) -> int:
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS
     _empty_redis(redis_url)
     secret_key = secrets.token_urlsafe(50)
-    configure_environment(database.create())
+    configure_environment(database.create(reuse=args.reuse))
     os.environ["SECRET_KEY"] = secret_key  # the sessions' auth hashes are keyed by it
     floor_database.create()
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -88,7 +98,11 @@ def _run(args, database, floor_database, running, static_root) -> int:
     call_command("migrate", verbosity=0)
     print(f"database  {database.description}, floor {floor_database.url.rsplit('/', 1)[-1]}")
     print(f"migrate   {time.perf_counter() - start:.1f} s", file=out, flush=True)
-    seed.seed(pages.scenarios_for(args.pages), SCALES[args.scale], out)
+    if args.reuse:
+        seed.check_seeded(pages.scenarios_for(args.pages), SCALES[args.scale])
+        print("seed      reused, as a --keep run left it", file=out)
+    else:
+        seed.seed(pages.scenarios_for(args.pages), SCALES[args.scale], out)
     roles = {page.role for page in args.pages}
     people = seed.users(roles)
     cookies = {role: seed.cookie_for(user) for role, user in people.items()}

@@ -18,6 +18,43 @@ def seed(scenarios: list[str], scale: str, out) -> None:
     if connection.vendor == "postgresql":  # planner statistics, as a live database has them
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    _mark_seeded(scenarios, scale)
+
+
+# What a seeded database holds (table bench_http_seeded), so --reuse can refuse one seeded at
+# another scale or without a scenario the pages need (the figures would be of other data).
+def _mark_seeded(scenarios: list[str], scale: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_http_seeded (scenario text PRIMARY KEY, scale text)"
+        )
+        for name in scenarios:
+            cursor.execute(
+                "INSERT INTO bench_http_seeded VALUES (%s, %s) "
+                "ON CONFLICT (scenario) DO UPDATE SET scale = %s",
+                [name, scale, scale],
+            )
+
+
+def check_seeded(scenarios: list[str], scale: str) -> None:
+    from django.db import connection
+
+    from bench.runner import BenchError
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_http_seeded')")
+        seeded = {}
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT scenario, scale FROM bench_http_seeded")
+            seeded = dict(cursor.fetchall())
+    missing = [name for name in scenarios if seeded.get(name) != scale]
+    if missing:
+        raise BenchError(
+            f"--reuse: the kept database was not seeded with {', '.join(missing)} at this scale; "
+            "run once with --keep and without --reuse"
+        )
 
 
 def users(roles: set[str]) -> dict:
