@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 
 from api.auth import AUTH
-from api.routers import me
+from api.routers import activities, groups, hours, me, notifications
 
 
 class PortalAPI(NinjaAPI):
@@ -83,3 +83,7 @@ def refused(request, exc):
 
 
 api.add_router("/me", me.router, tags=["me"])
+api.add_router("/groups", groups.router, tags=["groups"])
+api.add_router("/activities", activities.router, tags=["activities"])
+api.add_router("/hours", hours.router, tags=["hours"])
+api.add_router("/notifications", notifications.router, tags=["notifications"])

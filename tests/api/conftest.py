@@ -1,10 +1,12 @@
 """The mobile client's view of the portal: a token from allauth's headless login, and a caller
 for each role (volunteer, social worker, lead, coordinator, partner member, learner, anonymous)."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import Membership
@@ -79,3 +81,33 @@ def roles(regions, reference_data):
         newcomer=factories.VolunteerFactory(display_name="赵新人"),
         anonymous=None,
     )
+
+
+def publish(coordinator, region, *, starts_in=timedelta(days=3), hours=2, capacity=10, title=None):
+    """An activity published through the coordinator's own service, starting `starts_in` from
+    now."""
+    from volunteers.services import activity_create
+    from volunteers.services.activities import ActivityData
+
+    starts = timezone.now() + starts_in
+    return activity_create(
+        data=ActivityData(
+            title=title or "社区普法宣传",
+            region=region,
+            place="石牌街道文化站",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=hours),
+            capacity=capacity,
+            description="向居民讲解常见法律问题。",
+        ),
+        created_by=coordinator,
+    )
+
+
+def counted_queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
