@@ -34,8 +34,16 @@ def compose(*, subject: str, body: str, to: list[str]) -> EmailMessage:
 
 def send_on_commit(message: EmailMessage) -> None:
     """Send the message once the current transaction commits (at once outside one), through
-    the retrying task. The message is copied now: later changes to it are not sent."""
+    the retrying task. The message is copied now: later changes to it are not sent.
+
+    Recipients without an address (people who signed up with a mobile number alone) are left
+    out, and a message left with nobody to go to is not sent, so no sender has to check."""
     data = message_to_data(message)
+    for field in ("to", "cc", "bcc"):
+        data[field] = [address for address in data[field] if address]
+    if not (data["to"] or data["cc"] or data["bcc"]):
+        logger.info("E-mail %r not sent: no recipient has an e-mail address.", data["subject"])
+        return
 
     def enqueue():  # a named function: Django's on_commit error log reads __qualname__
         _enqueue(data)

@@ -46,7 +46,7 @@ def audit_record(
     actor = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=actor,
-        actor_repr=f"{actor} <{actor.email}>" if actor else "",
+        actor_repr=(f"{actor} <{actor.email}>" if actor.email else str(actor)) if actor else "",
         action=action,
         object_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
@@ -110,6 +110,7 @@ def account_anonymise(*, user: User) -> None:
     # Unique, and never deliverable: .invalid is reserved (RFC 2606).
     user.email = f"left-{user.pk}@portal.invalid"
     user.mobile = ""
+    user.mobile_verified = False
     user.is_active = False
     user.set_unusable_password()  # also invalidates every session (its password hash changes)
     user.save()

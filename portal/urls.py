@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import pwa, region_picker, views
+from portal import phone_reset, pwa, region_picker, views
 
 portal_patterns = (
     [
@@ -25,6 +25,16 @@ urlpatterns = [
     path("offline/", pwa.offline, name="offline"),
     # Ours first: the same sign-up, with ?kind= preselected.
     path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
+    path(
+        "accounts/password/reset/phone/",
+        phone_reset.request_code,
+        name="portal_reset_password_by_phone",
+    ),
+    path(
+        "accounts/password/reset/phone/confirm/",
+        phone_reset.confirm_code,
+        name="portal_reset_password_by_phone_confirm",
+    ),
     path("accounts/", include("allauth.urls")),
     # The mobile client: allauth's headless sign-in (app tokens) and the JSON API.
     path("_allauth/", include("allauth.headless.urls")),

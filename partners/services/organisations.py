@@ -304,7 +304,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> OrganisationMemb
     _check_partner(user)
     if invitation.accepted_at or invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation has expired or was already used."))
-    if invitation.email.lower() != user.email.lower():
+    if invitation.email.lower() != (user.email or "").lower():
         raise ValidationError(_("This invitation was sent to another e-mail address."))
     membership = _add_member(invitation.organisation, user)
     invitation.accepted_at = timezone.now()

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,15 +19,19 @@ class AccountKind(models.TextChoices):
 
 
 SELF_SIGN_UP_KINDS = (AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER, AccountKind.PARTNER)
+# Who may sign up with a mobile number and no e-mail address. Social workers and staff keep an
+# e-mail address: offices write to them about cases, reports and roles.
+PHONE_ONLY_KINDS = (AccountKind.VOLUNTEER, AccountKind.PARTNER)
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        # A phone-first account (volunteers, partner members) may have no e-mail address.
+        if not email and not fields.get("mobile"):
+            raise ValueError("An e-mail address or a mobile number is required.")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -38,13 +43,15 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in with an e-mail address.
+    """A person who logs in with an e-mail address or a verified mobile number.
 
     Chinese names are one field, so there is a display name instead of first/last names. The
-    mobile number is optional and only ever a mainland number in its 11-digit form.
+    mobile number is only ever a mainland number in its 11-digit form and belongs to one account.
+    Volunteers and partner members may sign up with a mobile number alone; then `email` is NULL
+    (never "", so the unique constraints ignore it) and every mail path skips them (portal.mail).
     """
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=50)
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mainland_mobile]
@@ -70,10 +77,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(
+                fields=["mobile"], condition=~Q(mobile=""), name="user_mobile_unique"
+            ),
+        ]
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.mobile
+
+    def save(self, *args, **kwargs):
+        # Forms hand over "" for an empty address; store NULL so it never collides.
+        if not self.email:
+            self.email = None
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.display_name

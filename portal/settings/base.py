@@ -236,8 +236,9 @@ SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="portal")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # ---------------------------------------------------------------------------
-# Accounts: e-mail login through allauth
+# Accounts: e-mail or mobile-number login through allauth
 # https://docs.allauth.org/en/latest/account/configuration.html
+# https://docs.allauth.org/en/latest/account/phone.html
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -253,11 +254,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "portal.forms.SignupForm",
+    "verify_phone": "portal.forms.VerifyPhoneForm",
+    "confirm_login_code": "portal.forms.ConfirmLoginCodeForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# "email*" because allauth's mandatory e-mail verification insists on it; the sign-up form
+# (portal.forms.SignupForm) then asks for an e-mail address or a mobile number, and for the
+# address from social workers. The phone is stored on User.mobile (portal.adapters).
+ACCOUNT_SIGNUP_FIELDS = ["email*", "phone", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# An account with only a mobile number verifies it by a code sent by SMS (portal.stages).
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+# Six digits: typed on a phone's number pad, as Chinese SMS codes always are.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# "Send me a code instead": by SMS for a number, by e-mail for an address.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# A password forgotten by a phone-first person is reset by an SMS code (portal.phone_reset);
+# e-mail resets keep allauth's link.
+PHONE_PASSWORD_RESET_TIMEOUT = 10 * 60
+PHONE_PASSWORD_RESET_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 # Neither password reset nor sign-up tells a stranger whether an address has an account: taking
@@ -272,6 +296,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Every text costs money and reaches a person's phone: one code a minute per number,
+    # five a minute per address (sign-up verification, resends).
+    "verify_phone": "1/m/key,5/m/ip",
+    # Log-in codes (SMS or e-mail), and phone password-reset codes share this limit.
+    "request_login_code": "10/m/ip,3/10m/key",
 }
 
 # ---------------------------------------------------------------------------
