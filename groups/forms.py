@@ -2,7 +2,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership, Need
+from groups import people
+from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Need
 from groups.services import GroupData
 from portal import week
 from portal.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
@@ -224,40 +225,74 @@ class GroupForm(forms.Form):
         return initial
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of their account"))
+def _person_field():
+    # Set by the person picker (groups/static/groups/person_picker.js); without JavaScript the
+    # e-mail field below it does the job.
+    return IdField(label=_("Person"), required=False, widget=forms.HiddenInput)
+
+
+class _PersonForm(forms.Form):
+    """Whom a group action is about: the person picked from the picker (their id, checked
+    against the picker's scope: groups.people.Picker) or, failing that, the e-mail address of
+    their account."""
+
+    def __init__(self, *args, picker=None, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.picker = picker
+        self.user = None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not email:
+            return ""
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses this e-mail address."))
+        self.user = user
+        return user.email
+
+    def _pick(self, cleaned, **role):
+        person_id = cleaned.get("person")
+        if person_id:
+            picked = self.picker.pick(person_id, **role) if self.picker else None
+            if picked is None:
+                # Someone outside what this picker offers (an id from elsewhere): nothing of
+                # them is said.
+                self.add_error(
+                    None,
+                    _("This person cannot be chosen here: search by name and pick from the list."),
+                )
+            self.user = picked
+        elif self.user is None and not {"email", "person"} & set(self.errors):
+            self.add_error(
+                None, _("Search for the person by name and pick them, or enter their e-mail.")
+            )
+
+
+class MemberAddForm(_PersonForm):
     role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (r.value, r.label)
-            for r in Membership.Role
-            if r not in (Membership.Role.LEAD, Membership.Role.LEARNER)
-        ],
+        label=_("Role"), choices=[(r.value, r.label) for r in people.ADDABLE_ROLES]
+    )
+    person = _person_field()
+    email = forms.EmailField(label=_("E-mail of their account"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role"):
+            self._pick(cleaned, role=cleaned["role"])
+        return cleaned
+
+
+class LeadForm(_PersonForm):
+    person = _person_field()
+    email = forms.EmailField(
+        label=_("E-mail of the new lead (a coordinator or social worker)"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-
-    def clean_email(self):
-        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No account uses this e-mail address."))
-        self.user = user
-        return user.email
-
-
-class LeadForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail of the new lead (a coordinator or social worker)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-
-    def clean_email(self):
-        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No account uses this e-mail address."))
-        self.user = user
-        return user.email
+    def clean(self):
+        cleaned = super().clean()
+        self._pick(cleaned)
+        return cleaned
 
 
 class CloseForm(forms.Form):

@@ -15,6 +15,14 @@ urlpatterns = [
         "<slug:code>/members/<id:membership_id>/remove/", views.member_remove, name="member_remove"
     ),
     path("<slug:code>/lead/", views.lead_hand_over, name="lead"),
+    # The person pickers' searches (groups.people): members to add, and the next lead.
+    path("<slug:code>/people/members/", views.people_search, name="people_members"),
+    path(
+        "<slug:code>/people/lead/",
+        views.people_search,
+        {"for_lead": True},
+        name="people_lead",
+    ),
     path("<slug:code>/close/", views.group_close, name="close"),
     path("<slug:code>/reopen/", views.group_reopen, name="reopen"),
     path("<slug:code>/learner/", views.learner_create, name="learner"),

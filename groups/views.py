@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from groups import forms, selectors, services
+from groups import forms, people, selectors, services
 from groups.filters import GroupFilter
 from groups.models import Membership
 from portal.forms import apply_errors
@@ -90,11 +91,15 @@ def group_edit(request, code):
     return render(request, "groups/group_form.html", {"form": form, "group": group})
 
 
-def _group_action(request, code, allowed, form_class, template, act, **form_kwargs):
-    """The shape every group action shares: access or 404, a form, a service, back to the group."""
+def _group_action(request, code, allowed, form_class, template, act, picker=None, **form_kwargs):
+    """The shape every group action shares: access or 404, a form, a service, back to the group.
+    With `picker` (for_lead: True or False), the form checks a picked person against that
+    person picker's scope (groups.people)."""
     group, access = selectors.group_for_user(request.user, code, audit=False)
     if not allowed(access):
         raise Http404
+    if picker is not None:
+        form_kwargs["picker"] = people.Picker(request.user, group, access, for_lead=picker)
     form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,6 +128,36 @@ def member_add(request, code):
         forms.MemberAddForm,
         "groups/member_add.html",
         act,
+        picker=False,
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def people_search(request, code, for_lead=False):
+    """GET ?q=<name fragment>[&role=<role>]: the people this user may pick in this group, as
+    JSON {"results": [{"id", "name", "detail"}], "more": bool} (at most people.LIMIT; "more"
+    when there were others), for the person picker:
+    members to add in `role`, or (for_lead) the group's members who may take over the lead.
+    404 for whoever may not add members or hand over the lead here; a bad query is a 400 with
+    the reason, translated, as {"error": ...}."""
+    group, access = selectors.group_for_user(request.user, code, audit=False)
+    if not (access.hands_over_lead if for_lead else access.manages_members):
+        raise Http404
+    picker = people.Picker(request.user, group, access, for_lead=for_lead)
+    try:
+        query = people.clean_query(request.GET.get("q"))
+        found = picker.search(
+            query, role=None if for_lead else request.GET.get("role"), limit=people.LIMIT + 1
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(
+        {
+            "results": [person.as_json() for person in found[: people.LIMIT]],
+            "more": len(found) > people.LIMIT,
+        }
     )
 
 
@@ -157,7 +192,13 @@ def lead_hand_over(request, code):
         return _("%(name)s now leads the group.") % {"name": form.user}
 
     return _group_action(
-        request, code, lambda a: a.hands_over_lead, forms.LeadForm, "groups/lead_form.html", act
+        request,
+        code,
+        lambda a: a.hands_over_lead,
+        forms.LeadForm,
+        "groups/lead_form.html",
+        act,
+        picker=True,
     )
 
 
