@@ -9,7 +9,8 @@ Every message is written by the same service as the HTTP form (messaging.service
 broadcast; a client that reconnects sends `resume` with the last id it saw and gets what it
 missed, then sends again what was never acknowledged (the same client_id: stored once). The
 socket listens to its user's portal events too, so it closes with 4403 the moment the user's
-membership ends (group.member_removed, group.closed) without any hook in groups/.
+membership ends (group.member_removed, group.closed) without any hook in groups/; in a referral
+thread, also when its provider's events say a place may have changed (messaging.subjects).
 """
 
 from channels.db import database_sync_to_async
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from messaging import online, selectors, services
 from messaging.broadcast import room_group
 from messaging.presentation import message_dict
+from messaging.subjects import recheck_prefixes
 from portal.consumers import CLOSE_FORBIDDEN, PortalConsumer
 from portal.converters import parse_id
 from portal.events import user_group
@@ -269,7 +271,9 @@ class ChatConsumer(PortalConsumer):
 
     async def portal_event(self, message):
         """The user's own events: re-check access when their groups or staff roles change."""
-        if not message["event"]["type"].startswith(("group.", "access.")):
+        # Subject threads' providers name the events that may change a place (leaving an
+        # organisation, a referral's step).
+        if not message["event"]["type"].startswith(("group.", "access.", *recheck_prefixes())):
             return
         access = await database_sync_to_async(selectors.chat_access)(
             self.user, self.conversation_id

@@ -64,14 +64,20 @@ class NotificationSetting(models.Model):
 
 
 class Conversation(models.Model):
-    """A room (every active member of a group) or a direct thread (two members of a group).
+    """A room (every active member of a group), a direct thread (two members of a group), or a
+    referral thread (the people on both sides of a partner referral of the group).
 
     Who takes part is never stored: it follows the group's memberships, so a member who leaves
-    leaves the room and their direct threads at once."""
+    leaves the room and their direct threads at once; a referral thread asks the app that owns
+    the referral (messaging.subjects), which answers from the same kind of live rows."""
 
     class Kind(models.TextChoices):
         ROOM = "room", _("Group room")
         DIRECT = "direct", _("Direct thread")
+        REFERRAL = "referral", _("Referral thread")
+
+    # Kinds whose participants an app above answers for (messaging.subjects).
+    SUBJECT_KINDS = (Kind.REFERRAL,)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     group = models.ForeignKey(
@@ -84,6 +90,9 @@ class Conversation(models.Model):
     user_b = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Subject threads only: the id of the subject (a referral) in the app that owns the kind; no
+    # foreign key, since messaging sits below that app.
+    subject_id = models.PositiveBigIntegerField(_("subject"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -99,9 +108,27 @@ class Conversation(models.Model):
                 condition=Q(kind="direct"),
                 name="conversation_one_direct_per_pair",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "subject_id"],
+                condition=Q(subject_id__isnull=False),
+                name="conversation_one_per_subject",
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="room", user_a__isnull=True, user_b__isnull=True))
-                | Q(kind="direct", user_a__lt=F("user_b")),
+                condition=(
+                    Q(
+                        kind="room",
+                        user_a__isnull=True,
+                        user_b__isnull=True,
+                        subject_id__isnull=True,
+                    )
+                )
+                | Q(kind="direct", user_a__lt=F("user_b"), subject_id__isnull=True)
+                | Q(
+                    kind="referral",
+                    user_a__isnull=True,
+                    user_b__isnull=True,
+                    subject_id__isnull=False,
+                ),
                 name="conversation_kind_fits_users",
             ),
         ]
@@ -113,6 +140,10 @@ class Conversation(models.Model):
     @property
     def is_room(self) -> bool:
         return self.kind == self.Kind.ROOM
+
+    @property
+    def is_subject(self) -> bool:
+        return self.kind in self.SUBJECT_KINDS
 
 
 def attachment_path(message, filename: str) -> str:

@@ -1,5 +1,7 @@
-"""Every read of messaging, scoped to the user asking. Who takes part in a conversation follows
-the group's active memberships; anyone else gets None here and 404 (or 4403) from the caller."""
+"""Every read of messaging, scoped to the user asking. Who takes part in a room or a direct
+thread follows the group's active memberships; in a referral thread, the app that owns the
+referral answers (messaging.subjects). Anyone else gets None here and 404 (or 4403) from the
+caller."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,9 +10,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
+from messaging import subjects
 from messaging.models import (
     Conversation,
     Message,
@@ -33,12 +37,20 @@ class ChatAccess:
     """What one user may do in one conversation."""
 
     conversation: Conversation
-    role: str  # the user's active role in the conversation's group
+    role: str  # the user's active role in the conversation's group (or their subject place)
     group_closed: bool
+    # A subject thread its owner made read-only (a referral that was declined or withdrawn).
+    subject_read_only: str = ""
 
     @property
     def can_post(self) -> bool:
-        return not self.group_closed
+        return not self.group_closed and not self.subject_read_only
+
+    @property
+    def read_only_reason(self) -> str:
+        if self.group_closed:
+            return _("This group is closed: its conversations are read-only.")
+        return self.subject_read_only
 
     @property
     def is_lead(self) -> bool:
@@ -61,9 +73,10 @@ def direct_allowed(roles: dict[int, str], a: int, b: int) -> bool:
     return True
 
 
-def chat_access(user: User, conversation_id) -> ChatAccess | None:
+def chat_access(user: User, conversation_id, *, lock: bool = False) -> ChatAccess | None:
     """The user's access to the conversation, or None (not found, not a participant): two
-    queries, cheap enough to repeat on every socket connect and every send."""
+    queries, cheap enough to repeat on every socket connect and every send. With `lock` (the
+    sender's transaction) a subject thread's provider locks the rows that give the place."""
     if user is None or not user.is_authenticated:
         return None
     conversation_id = parse_id(conversation_id)  # a path's text or a frame's number
@@ -72,6 +85,8 @@ def chat_access(user: User, conversation_id) -> ChatAccess | None:
     conversation = Conversation.objects.select_related("group").filter(pk=conversation_id).first()
     if conversation is None:
         return None
+    if conversation.is_subject:
+        return _subject_access(user, conversation, lock=lock)
     wanted = [user.pk] if conversation.is_room else [conversation.user_a_id, conversation.user_b_id]
     if user.pk not in wanted:
         return None
@@ -93,6 +108,20 @@ def chat_access(user: User, conversation_id) -> ChatAccess | None:
     )
 
 
+def _subject_access(user: User, conversation: Conversation, *, lock: bool) -> ChatAccess | None:
+    place = subjects.provider(conversation.kind).place(
+        user=user, subject_id=conversation.subject_id, lock=lock
+    )
+    if place is None:
+        return None
+    return ChatAccess(
+        conversation=conversation,
+        role=place.role,
+        group_closed=conversation.group.is_closed,
+        subject_read_only="" if place.can_post else place.read_only_reason or _("Read-only"),
+    )
+
+
 def chat_access_or_404(user: User, conversation_id) -> ChatAccess:
     access = chat_access(user, conversation_id)
     if access is None:
@@ -105,7 +134,11 @@ def _participant_q(user: User) -> Q:
     member = Membership.objects.filter(
         group_id=OuterRef("group_id"), user=user, left_at__isnull=True
     )
-    return Q(Exists(member)) & (Q(kind=Conversation.Kind.ROOM) | Q(user_a=user) | Q(user_b=user))
+    mine = Q(Exists(member)) & (Q(kind=Conversation.Kind.ROOM) | Q(user_a=user) | Q(user_b=user))
+    # Subject threads: each provider's subjects of the user, as a subquery (no query here).
+    for kind, provider in sorted(subjects.registered().items()):
+        mine |= Q(kind=kind, subject_id__in=provider.subject_ids_for(user))
+    return mine
 
 
 def conversations_of(user: User) -> QuerySet[Conversation]:
@@ -138,7 +171,7 @@ def inbox_conversations(user: User) -> list[Conversation]:
     """conversations_of(), less the direct threads the user may no longer use (the other
     person left the group, or the roles no longer allow it): one more query."""
     conversations = list(conversations_of(user))
-    direct = [c for c in conversations if not c.is_room]
+    direct = [c for c in conversations if c.kind == Conversation.Kind.DIRECT]
     if not direct:
         return conversations
     pairs = Q()
@@ -152,8 +185,41 @@ def inbox_conversations(user: User) -> list[Conversation]:
     return [
         c
         for c in conversations
-        if c.is_room or direct_allowed(roles.get(c.group_id, {}), c.user_a_id, c.user_b_id)
+        if c.kind != Conversation.Kind.DIRECT
+        or direct_allowed(roles.get(c.group_id, {}), c.user_a_id, c.user_b_id)
     ]
+
+
+def subject_titles(conversations: list[Conversation]) -> dict[int, str]:
+    """Conversation id -> its subject's title, for the subject threads among `conversations`:
+    one query per kind of subject, whatever their number."""
+    by_kind: dict[str, list[Conversation]] = {}
+    for c in conversations:
+        if c.is_subject:
+            by_kind.setdefault(c.kind, []).append(c)
+    titles = {}
+    for kind, found in by_kind.items():
+        named = subjects.provider(kind).titles([c.subject_id for c in found])
+        titles.update({c.pk: named.get(c.subject_id, "") for c in found})
+    return titles
+
+
+def participants(conversation: Conversation) -> list:
+    """Who takes part now, as Memberships (rooms, direct threads) or subjects.Participant
+    (subject threads): both have user, user_id and get_role_display."""
+    if conversation.is_subject:
+        return subjects.provider(conversation.kind).participants(conversation.subject_id)
+    members = room_members(conversation.group)
+    if conversation.is_room:
+        return members
+    return [m for m in members if m.user_id in (conversation.user_a_id, conversation.user_b_id)]
+
+
+def subject_about(access: ChatAccess, user: User) -> subjects.About | None:
+    conversation = access.conversation
+    if not conversation.is_subject:
+        return None
+    return subjects.provider(conversation.kind).about(subject_id=conversation.subject_id, user=user)
 
 
 def unread_counts(user: User, conversations: list[Conversation]) -> dict[int, int]:
@@ -236,10 +302,16 @@ def read_by(access: ChatAccess, message: Message) -> list[User]:
     readers = ReadPosition.objects.filter(
         conversation=access.conversation, last_read_id__gte=message.pk
     ).exclude(user_id=message.sender_id)
-    members = Membership.objects.filter(group_id=access.conversation.group_id, left_at__isnull=True)
+    conversation = access.conversation
+    if conversation.is_subject:
+        people = [p.user_id for p in participants(conversation)]
+    else:
+        people = Membership.objects.filter(
+            group_id=conversation.group_id, left_at__isnull=True
+        ).values("user_id")
     return list(
         User.objects.filter(pk__in=readers.values("user_id"))
-        .filter(pk__in=members.values("user_id"))
+        .filter(pk__in=people)
         .order_by("display_name", "pk")
     )
 
@@ -271,6 +343,8 @@ def can_moderate(user: User, message: Message) -> bool:
         return False
     conversation = message.conversation
     if conversation.is_room or user.pk in (conversation.user_a_id, conversation.user_b_id):
+        return True
+    if conversation.is_subject and chat_access(user, conversation.pk) is not None:
         return True
     return message.reports.filter(resolved_at__isnull=True).exists()
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messaging import forms, selectors, services, sms_notices
-from messaging.models import Message
+from messaging.models import Conversation, Message
 from messaging.presentation import message_dict
 from portal.converters import query_id
 from portal.forms import error_messages
@@ -33,12 +33,14 @@ def inbox(request):
     unread = selectors.unread_counts(request.user, conversations)
     rooms = {c.group_id: c for c in conversations if c.is_room}
     memberships = list(selectors.groups_for_chat(request.user))
+    titles = selectors.subject_titles(conversations)
     return render(
         request,
         "messaging/inbox.html",
         {
             "rooms": [(m, rooms.get(m.group_id)) for m in memberships],
-            "threads": [c for c in conversations if not c.is_room],
+            "threads": [c for c in conversations if c.kind == Conversation.Kind.DIRECT],
+            "subject_threads": [(c, titles.get(c.pk, "")) for c in conversations if c.is_subject],
             "unread": unread,
         },
     )
@@ -78,16 +80,17 @@ def conversation(request, conversation_id):
     rows = selectors.history(chat, before=before)
     if rows and before is None:
         services.read_mark(conversation_id=chat.pk, user=request.user, last_id=rows[-1].pk)
-    members = selectors.room_members(chat.group)
-    roles = {m.user_id: m.role for m in members}
-    others = [
-        m
-        for m in members
-        if m.user_id != request.user.pk
-        and selectors.direct_allowed(roles, request.user.pk, m.user_id)
-    ]
-    if not chat.is_room:
-        members = [m for m in members if m.user_id in (chat.user_a_id, chat.user_b_id)]
+    members = selectors.participants(chat)
+    others = []
+    if chat.is_room and access.can_post:
+        roles = {m.user_id: m.role for m in members}
+        others = [
+            m
+            for m in members
+            if m.user_id != request.user.pk
+            and selectors.direct_allowed(roles, request.user.pk, m.user_id)
+        ]
+    about = selectors.subject_about(access, request.user)
     return render(
         request,
         "messaging/conversation.html",
@@ -97,16 +100,17 @@ def conversation(request, conversation_id):
             "rows": [message_dict(m) for m in rows],
             "older": rows[0].pk if len(rows) == selectors.HISTORY_PAGE else None,
             "members": members,
-            "direct_to": others if chat.is_room and access.can_post else [],
+            "direct_to": others,
+            "about": about,
             "form": forms.MessageForm(),
             "read_positions": selectors.read_positions(chat) if access.sees_read_receipts else {},
-            "title": _room_title(chat, request.user),
-            "i18n": _chat_texts(),
+            "title": about.title if about else _room_title(chat, request.user),
+            "i18n": _chat_texts(access),
         },
     )
 
 
-def _chat_texts() -> dict:
+def _chat_texts(access) -> dict:
     """What chat.js says, translated here (the script has no catalogue of its own)."""
     return {
         "connecting": _("Connecting…"),
@@ -124,7 +128,8 @@ def _chat_texts() -> dict:
         "edit": _("Edit"),
         "del": _("Delete"),
         "report": _("Report"),
-        "readOnly": _("This group is closed: its conversations are read-only."),
+        "readOnly": access.read_only_reason
+        or _("This group is closed: its conversations are read-only."),
         "readUpTo": _("read up to #"),
         "sending": _("Sending…"),
     }

@@ -9,12 +9,14 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # A volunteer profile that leaves ends its affiliations (volunteers announce it; they
         # import nothing of partners).
-        from partners import gate
+        from partners import gate, threads
         from partners.services import affiliations, organisations
         from portal.changes import subscribe
 
         # The gate into a group (groups.gate) asks partners about the contacts it admits.
         gate.register()
+        # Messaging asks partners who takes part in a referral's conversation.
+        threads.register()
 
         subscribe(
             "volunteers.VolunteerProfile",

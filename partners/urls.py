@@ -84,6 +84,11 @@ urlpatterns = [
     path("referrals/<id:pk>/", referrals.referral_detail, name="referral"),
     path("referrals/<id:pk>/move/", referrals.referral_move, name="referral_move"),
     path(
+        "referrals/<id:pk>/conversation/",
+        referrals.referral_conversation,
+        name="referral_conversation",
+    ),
+    path(
         "referrals/<id:pk>/follow-ups/<id:follow_up_id>/",
         referrals.follow_up,
         name="follow_up",

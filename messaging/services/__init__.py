@@ -10,6 +10,7 @@ from messaging.services.chat import (
     message_send,
     read_mark,
     room_ensure,
+    subject_thread_ensure,
 )
 from messaging.services.moderation import message_hide, message_report
 from messaging.services.notifications import (
@@ -36,4 +37,5 @@ __all__ = [
     "notify",
     "read_mark",
     "room_ensure",
+    "subject_thread_ensure",
 ]

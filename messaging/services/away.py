@@ -5,9 +5,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from groups.models import Membership
 from messaging.models import Message, Notification
 from messaging.online import online_users
+from messaging.selectors import participants
 from messaging.services.notifications import conversation_title, conversation_url, notify
 
 
@@ -21,10 +21,7 @@ def away_notify(*, message_id: int) -> int:
     if message is None or not message.is_visible:
         return 0
     conversation = message.conversation
-    people = Membership.objects.filter(group_id=conversation.group_id, left_at__isnull=True)
-    if not conversation.is_room:
-        people = people.filter(user_id__in=[conversation.user_a_id, conversation.user_b_id])
-    user_ids = set(people.exclude(user_id=message.sender_id).values_list("user_id", flat=True))
+    user_ids = {p.user_id for p in participants(conversation)} - {message.sender_id}
     user_ids -= online_users(conversation.pk, list(user_ids))
     url = conversation_url(conversation)
     already = set(

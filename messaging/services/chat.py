@@ -15,7 +15,7 @@ from groups.models import CorrectionGroup, Membership
 from messaging import broadcast, ratelimit
 from messaging.models import Conversation, Message, ReadPosition
 from messaging.presentation import message_dict
-from messaging.selectors import ChatAccess, chat_access, direct_allowed
+from messaging.selectors import ChatAccess, chat_access, direct_allowed, participants
 from portal import services as portal_services
 from portal.models import User
 
@@ -38,6 +38,22 @@ def room_ensure(*, group: CorrectionGroup) -> Conversation:
             return Conversation.objects.create(group=group, kind=Conversation.Kind.ROOM)
     except IntegrityError:  # opened by someone else at the same moment
         return Conversation.objects.get(group=group, kind=Conversation.Kind.ROOM)
+
+
+def subject_thread_ensure(*, kind: str, subject_id: int, group: CorrectionGroup) -> Conversation:
+    """The thread about a subject an app above owns (a referral of `group`), created the first
+    time; the owning app calls this once it has decided the subject exists (messaging asks its
+    provider, not the caller, who may read and write there)."""
+    if kind not in Conversation.SUBJECT_KINDS:
+        raise ValueError(f"{kind!r} is not a kind of subject thread.")
+    found = Conversation.objects.filter(kind=kind, subject_id=subject_id).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(kind=kind, subject_id=subject_id, group=group)
+    except IntegrityError:  # opened by someone else at the same moment
+        return Conversation.objects.get(kind=kind, subject_id=subject_id)
 
 
 @transaction.atomic
@@ -99,20 +115,25 @@ def _locked_access(sender: User, conversation_id: int) -> ChatAccess:
     own membership row is locked too: a removal or revocation in flight (which writes that row)
     commits first and the message is refused, or waits until the message is stored."""
     conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
-    if conversation is not None:
+    if conversation is not None and not conversation.is_subject:
         list(
             Membership.objects.select_for_update()
             .filter(group_id=conversation.group_id, user=sender, left_at__isnull=True)
             .values_list("pk", flat=True)
         )
-    access = chat_access(sender, conversation_id)
+    # A subject thread's provider locks the rows that give the sender's place itself.
+    access = chat_access(sender, conversation_id, lock=True)
     if access is None:
         raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
     if not access.can_post:
-        raise ValidationError(
-            _("This group is closed; its conversations are read-only."), code="read_only"
-        )
+        raise ValidationError(_read_only(access), code="read_only")
     return access
+
+
+def _read_only(access: ChatAccess) -> str:
+    if access.group_closed:
+        return _("This group is closed; its conversations are read-only.")
+    return access.read_only_reason
 
 
 @transaction.atomic
@@ -223,12 +244,9 @@ def _notify_mentions(access: ChatAccess, message: Message) -> None:
     if "@" not in message.body:
         return
     conversation = access.conversation
-    people = Membership.objects.filter(group_id=conversation.group_id, left_at__isnull=True)
-    if not conversation.is_room:
-        people = people.filter(user_id__in=[conversation.user_a_id, conversation.user_b_id])
     mentioned = [
         m.user
-        for m in people.select_related("user")
+        for m in participants(conversation)
         if m.user_id != message.sender_id and f"@{m.user.display_name}" in message.body
     ]
     if mentioned:
@@ -256,9 +274,7 @@ def _own_recent_message(message_id: int, user: User) -> tuple[Message, ChatAcces
             _("A message can be changed for 15 minutes after it was sent."), code="too_late"
         )
     if not access.can_post:
-        raise ValidationError(
-            _("This group is closed; its conversations are read-only."), code="read_only"
-        )
+        raise ValidationError(_read_only(access), code="read_only")
     return message, access
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from messaging import sms_notices as sms_rules
 from messaging.models import Conversation, Notification, NotificationSetting
+from messaging.selectors import subject_titles
 from portal import events, mail
 from portal.models import User
 
@@ -57,6 +58,8 @@ def conversation_url(conversation: Conversation, message_id: int | None = None) 
 def conversation_title(conversation: Conversation) -> str:
     if conversation.is_room:
         return _("the room of group %(code)s") % {"code": conversation.group.code}
+    if conversation.is_subject:
+        return subject_titles([conversation]).get(conversation.pk) or _("a referral thread")
     return _("a direct message")
 
 

@@ -16,7 +16,7 @@ from partners import selectors, uploads
 from partners.credit_code import normalise_credit_code, validate_credit_code
 from partners.gate import places_end_without_verified_organisation
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
-from portal import changes, mail
+from portal import changes, events, mail
 from portal.models import AccountKind, User
 from portal.services import audit_record
 
@@ -386,6 +386,10 @@ def member_leave(*, membership: OrganisationMember, left_by: User) -> None:
         raise ValidationError(_("The only owner cannot leave while other members remain."))
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
+    # Their open referral conversations re-check their place and close (messaging.subjects).
+    events.publish(
+        [membership.user_id], "organisation.member_left", {"organisation": organisation.pk}
+    )
     # Their places as the organisation's contact end, unless another verified one backs them.
     with translation.override(settings.LANGUAGE_CODE):
         places_end_without_verified_organisation(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
 from messaging.services import notify
-from partners import consents, eligibility, selectors
+from partners import consents, eligibility, selectors, threads
 from partners.models import Consent, FollowUp, JobPlacement, Referral, ReferralStep
 from portal import events
 from portal.models import User
@@ -139,6 +139,8 @@ def referral_create(
             % {"code": group.code, "title": posting}
         ) from error
     _step(referral, S.REFERRED, referred_by, note)
+    # Its conversation exists from the start, so the social workers find it in their inbox.
+    threads.thread_for(referral)
     notify(
         recipients=selectors.organisation_member_ids(posting.organisation_id),
         kind="referral.new",

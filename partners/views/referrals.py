@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partners import consents, forms, selectors, services
+from partners import consents, forms, selectors, services, threads
 from partners.models import FollowUp, JobPlacement, Programme
 from portal.forms import apply_errors
 
@@ -80,9 +80,24 @@ def referral_detail(request, pk):
             "access": access,
             "move_form": _move_form(referral, access),
             "follow_up_form": forms.FollowUpForm(),
+            # Whether the user takes part in the referral's conversation (a coordinator sees
+            # the referral, not the conversation).
+            "talks": threads.place_of(request.user, referral) is not None,
             **selectors.referral_page_data(referral),
         },
     )
+
+
+@login_required
+@require_GET
+def referral_conversation(request, pk):
+    """The referral's conversation (联系社工 / 联系合作单位), created the first time it is
+    opened for a referral made before conversations existed."""
+    referral, _access = selectors.referral_for(request.user, pk)
+    if threads.place_of(request.user, referral) is None:
+        raise Http404
+    conversation = threads.thread_for(referral)
+    return redirect("messaging:conversation", conversation_id=conversation.pk)
 
 
 @login_required
