@@ -35,6 +35,8 @@ urlpatterns = [
         phone_reset.confirm_code,
         name="portal_reset_password_by_phone_confirm",
     ),
+    # Single sign-on: allauth's OpenID Connect views, with a message when the provider is down.
+    path("accounts/oidc/", include("portal.social")),
     path("accounts/", include("allauth.urls")),
     # The mobile client: allauth's headless sign-in (app tokens) and the JSON API.
     path("_allauth/", include("allauth.headless.urls")),

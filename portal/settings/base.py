@@ -17,6 +17,7 @@ from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from portal.settings import sso
 from portal.settings.contract import REQUIRED_IN_PRODUCTION
 from portal.settings.database import database
 from portal.settings.sms import sms_url
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
     "ninja",
     "channels",
@@ -328,6 +331,24 @@ vars().update(sms_url(env.str("SMS_URL", default="") or "console://"))
 # ---------------------------------------------------------------------------
 # Single sign-on: the province's unified identity (OpenID Connect, allauth)
 # ---------------------------------------------------------------------------
+# https://docs.allauth.org/en/latest/socialaccount/providers/openid_connect.html
+# On only when the three OIDC_* values are set; the login page then offers its button. The
+# adapter links a first login to an account with the same verified phone or e-mail, or makes a
+# volunteer; the provider never grants a staff role (portal/social.py).
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_NAME = env.str("OIDC_NAME", default="") or "广东省统一身份认证"
+_oidc_apps = sso.oidc_apps(
+    server_url=OIDC_SERVER_URL, client_id=OIDC_CLIENT_ID, secret=OIDC_CLIENT_SECRET, name=OIDC_NAME
+)
+SOCIALACCOUNT_PROVIDERS = sso.providers(_oidc_apps)
+SOCIALACCOUNT_ADAPTER = "portal.social.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The provider's tokens are not needed after the login; nothing to leak.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Seconds to wait for the provider before telling the person it cannot be reached.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5
 
 # ---------------------------------------------------------------------------
 # JSON API for the mobile client (/api/v1/)
@@ -419,7 +440,7 @@ CONTENT_SECURITY_POLICY = {
         # The installable app: its service worker and manifest come from our origin only.
         "worker-src": [SELF],
         "manifest-src": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *sso.form_action_origins(_oidc_apps)],
     }
 }
 

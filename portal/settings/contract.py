@@ -24,6 +24,11 @@ ENVIRONMENT_VARIABLES = (
     "MEDIA_ROOT",
     "PRIVATE_MEDIA_ROOT",
     "LOG_LEVEL",
+    # Single sign-on: on only when the first three are set.
+    "OIDC_SERVER_URL",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_NAME",
 )
 
 # Without these the portal refuses to start unless DEBUG is on (the embedded default).
