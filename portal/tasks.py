@@ -26,9 +26,11 @@ def send_email(data: dict) -> None:
 
 @shared_task(bind=True, max_retries=8)
 def send_sms(self, phone: str, text: str) -> None:
-    """Send one text message (portal.sms). Retried with backoff (30 s doubling to an hour, about
-    four hours in all) while the provider is unavailable; a message it refuses, or one still
-    failing after the last try, is logged as lost, and the worker moves on to the next."""
+    """Send one text message (portal.sms). Retried while the provider is unavailable, after a
+    jittered wait of up to 30 s doubling to an hour (at most about two hours in all); a message
+    it refuses, or one still failing after the last try, is logged as lost and the worker moves
+    on to the next. A retry after a provider error may send twice; a duplicate notice is better
+    than a lost one."""
     from portal import sms
 
     try:
