@@ -4,7 +4,7 @@ activities they took part in) and service (volunteers.services.service_record_lo
 
 from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.adapters import MAX_ID, PagingQuery, cleaned, own_profile_or_404, page
@@ -105,4 +105,4 @@ def log(request, payload: LogHours):
         profile=profile,
     )
     record = services.service_record_log(profile=profile, **cleaned(form))
-    return 201, _record(selectors.my_records(profile).get(pk=record.pk))
+    return Status(201, _record(selectors.my_records(profile).get(pk=record.pk)))

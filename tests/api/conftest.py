@@ -37,6 +37,15 @@ class TokenClient(Client):
         return self.post(path, data or {}, content_type="application/json", **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth limits logins per address (all tests come from 127.0.0.1); its counters live in
+    the cache, which with REDIS_URL outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def token_client():
     """token_client(user) -> a client holding user's headless token (no token for None)."""
