@@ -21,7 +21,7 @@ def refer(world, posting=None):
         group=world.group,
         posting=posting or world.job,
         shared=SHARED,
-        note="请安排面试时联系社工陈静",
+        note="面试前请提前两天告知",
         referred_by=world.lead,
     )
 
