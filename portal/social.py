@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = _(
     "The unified identity service cannot be reached at the moment. Please try again later, or "
-    "log in with your e-mail address and password."
+    "log in with your account and password."
 )
 STALE_REQUEST = _(
     "This login request has expired or did not start on this site, so nobody was logged in. "
@@ -41,7 +41,7 @@ CODE_REJECTED = _(
 )
 NOT_COMPLETED = _(
     "The login with the unified identity service was not completed. Please try again, or log in "
-    "with your e-mail address and password."
+    "with your account and password."
 )
 
 
@@ -112,8 +112,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.kind = AccountKind.VOLUNTEER
         user.is_staff = False
         user.is_superuser = False
-        if mobile := verified_mobile(info):
+        # One number, one account: a number another account holds (unverified, or it would have
+        # been linked) stays with it, and the new account starts without one.
+        mobile = verified_mobile(info)
+        if mobile and not User.objects.filter(mobile=mobile).exists():
             user.mobile, user.mobile_verified = mobile, True
+        # An account without an address holds NULL, never "" (portal.models.User).
+        user.email = user.email or None
         return user
 
     def save_user(self, request, sociallogin, form=None):

@@ -6,6 +6,7 @@ Its packages are pinned by package-lock.json and installed with `npm ci` into no
 tests/oidc_provider`). Its login pages are oidc-provider's development ones: any password, and
 the login name picks one of the accounts given to `running`."""
 
+import fcntl
 import json
 import shutil
 import socket
@@ -21,14 +22,20 @@ CLIENT_SECRET = "portal-tests-secret"  # noqa: S105 - the test provider's only c
 
 
 def installed() -> None:
-    if (HERE / "node_modules" / "oidc-provider").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError("The single sign-on tests need Node.js and npm (node 20 or later).")
-    subprocess.run(  # noqa: S603 - a fixed command
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
-    )
+    """node_modules, installed once: pytest-xdist's workers wait for each other on a lock, as
+    two `npm ci` in one folder would delete each other's files."""
+    marker = HERE / "node_modules" / "oidc-provider" / "package.json"
+    lock = Path(tempfile.gettempdir()) / "portal-oidc-provider-npm.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if marker.is_file():
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("The single sign-on tests need Node.js and npm (node 20 or later).")
+        subprocess.run(  # noqa: S603 - a fixed command
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
+        )
 
 
 def free_port() -> int:

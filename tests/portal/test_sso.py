@@ -26,6 +26,7 @@ from tests import factories, oidc_provider
 from tests.browser import PHONE, chromium, new_page
 
 LOGIN_BUTTON = "使用统一身份认证登录"
+PHONE_NUMBER = "13700137000"
 CALLBACK = f"/accounts/oidc/{sso.PROVIDER_ID}/login/callback/"
 
 # The provider's people, by the login name typed on its page.
@@ -309,15 +310,33 @@ def test_the_provider_never_grants_staff_whatever_it_claims(configured):
 
 
 @pytest.mark.django_db
+def test_a_number_another_account_holds_unverified_stays_with_it(configured):
+    holder = factories.VolunteerFactory(mobile=PHONE_NUMBER, mobile_verified=False)
+    claims = {
+        "name": "孙丽",
+        "email": "sunli@example.cn",
+        "email_verified": True,
+        "phone_number": PHONE_NUMBER,
+        "phone_number_verified": True,
+    }
+    login = sociallogin(claims)
+    adapter = social.SocialAccountAdapter()
+    adapter.pre_social_login(request(), login)
+    assert login.user.pk is None  # not linked: the holder never verified the number
+    login.user = adapter.populate_user(request(), login, claims)
+    adapter.save_user(request(), login)
+    assert (login.user.mobile, login.user.mobile_verified) == ("", False)
+    holder.refresh_from_db()
+    assert (holder.mobile, holder.mobile_verified) == (PHONE_NUMBER, False)
+
+
+@pytest.mark.django_db
 def test_a_verified_phone_links_the_account_that_verified_it(configured):
     holder = factories.VolunteerFactory(mobile="13900139000", mobile_verified=True)
     factories.VolunteerFactory(mobile="13700137000", mobile_verified=False)
     login = sociallogin({"phone_number": "139 0013 9000", "phone_number_verified": True})
     social.SocialAccountAdapter().pre_social_login(request(), login)
     assert SocialAccount.objects.get().user == holder
-
-
-PHONE_NUMBER = "13700137000"
 
 
 @pytest.mark.parametrize(
