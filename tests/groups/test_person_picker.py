@@ -361,3 +361,24 @@ def test_the_pages_show_the_picker_and_keep_the_e_mail_field(world, client_for):
         assert "data-person-picker" in page and 'name="person"' in page
         assert 'name="email"' in page
         assert "groups/person_picker.js" in page
+
+
+# --- the gate in bulk says what it says one by one ------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.SOCIAL_WORKER, Role.ENTERPRISE_CONTACT])
+def test_the_gate_in_bulk_gives_each_person_the_reasons_it_gives_them_alone(world, people, role):
+    from groups import gate
+
+    everyone = [*people.values(), world.volunteer, world.social_worker, world.partner, world.lead]
+    together = gate.refusals_by_person(
+        group=world.group, users=everyone, role=role, path=services.MEMBER_ADD
+    )
+    alone = {
+        user.pk: gate.membership_refusals(
+            group=world.group, user=user, role=role, path=services.MEMBER_ADD, lock=False
+        )
+        for user in everyone
+    }
+    assert together == alone
+    assert any(together.values()) and not all(together.values())
