@@ -345,6 +345,8 @@ _oidc_apps = sso.oidc_apps(
 SOCIALACCOUNT_PROVIDERS = sso.providers(_oidc_apps)
 SOCIALACCOUNT_ADAPTER = "portal.social.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
+# A volunteer may hold a verified mobile number and no e-mail address (portal.models.User).
+SOCIALACCOUNT_EMAIL_REQUIRED = False
 # The provider's tokens are not needed after the login; nothing to leak.
 SOCIALACCOUNT_STORE_TOKENS = False
 # Seconds to wait for the provider before telling the person it cannot be reached.

@@ -39,6 +39,7 @@ ACCOUNTS = {
         "phone_number_verified": True,
     },
     "lifang": {"name": "刘芳（统一身份）", "email": "lifang@example.cn", "email_verified": True},
+    "mingjie": {"name": "周明杰", "phone_number": "13600136000", "phone_number_verified": True},
 }
 
 
@@ -158,6 +159,24 @@ def test_a_first_login_makes_a_volunteer_with_the_verified_phone(phone, provider
     on_my_home(page)
     assert User.objects.filter(email="xiaoming@example.cn").count() == 1
     assert SocialAccount.objects.count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_person_without_an_email_address_becomes_a_volunteer_by_phone(phone, provider, settings):
+    configure(settings, provider)
+    page = phone()
+    start_sso(page)
+    log_in_at_provider(page, "mingjie")
+    on_my_home(page)
+    user = User.objects.get(mobile="13600136000")
+    assert (user.display_name, user.email, user.mobile_verified, user.kind) == (
+        "周明杰",
+        None,
+        True,
+        AccountKind.VOLUNTEER,
+    )
+    assert not EmailAddress.objects.exists()
 
 
 @pytest.mark.browser
