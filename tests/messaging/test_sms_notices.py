@@ -149,6 +149,8 @@ def test_the_texts_are_translated_for_every_kind():
 def test_the_owner_turns_sms_notices_on_and_off(world, client_for):
     owner = phone_of(world.volunteer, "13800000003", chosen=False)
     client = client_for(owner)
+    listing = client.get(reverse("messaging:notifications")).content.decode()
+    assert "邮件和短信设置" in listing  # where a person finds the choice
     page = client.get(reverse("messaging:settings")).content.decode()
     assert "13800000003" in page and 'name="sms_notices"' in page
     assert "disabled" not in re.search(r"<input[^>]*sms_notices[^>]*>", page).group(0)
