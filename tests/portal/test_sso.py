@@ -231,6 +231,19 @@ def test_an_invalid_code_is_refused_and_creates_nothing(phone, provider, setting
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_cancelling_at_the_provider_says_so_and_creates_nothing(phone, provider, settings):
+    configure(settings, provider)
+    page = phone()
+    start_sso(page)
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.locator("main h1")).to_have_text("登录已取消")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_a_provider_that_is_down_gets_a_message_and_local_login_still_works(phone, settings):
     configure(settings, f"http://127.0.0.1:{oidc_provider.free_port()}")  # nobody listens
     user = factories.VolunteerFactory(email="zhangwei@example.cn")
@@ -392,3 +405,20 @@ def test_an_email_the_portal_never_verified_does_not_link(configured):
     login = sociallogin({"email": "chenjing@example.cn", "email_verified": True})
     social.SocialAccountAdapter().pre_social_login(request(), login)
     assert not SocialAccount.objects.exists()
+
+
+@pytest.mark.parametrize("others", [1, 20])
+@pytest.mark.django_db
+def test_finding_the_account_to_link_takes_two_queries_however_many_people(
+    others, django_assert_max_num_queries
+):
+    factories.VolunteerFactory.create_batch(others)
+    holder = factories.VolunteerFactory(email="tangyu@example.cn")
+    claims = {
+        "email": "tangyu@example.cn",
+        "email_verified": True,
+        "phone_number": "13500135000",
+        "phone_number_verified": True,
+    }
+    with django_assert_max_num_queries(2):
+        assert social.existing_account(claims) == holder
