@@ -10,5 +10,5 @@ class Error(Schema):
     errors: dict[str, list[str]] = {}
 
 
-READ_ERRORS = {401: Error, 404: Error}
+READ_ERRORS = {401: Error, 404: Error, 422: Error}
 WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
