@@ -73,6 +73,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return phone
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
+        # allauth's change-number page also texts a code to a number that is another account's
+        # (the code could never be used: allauth refuses it then); its owner is told instead.
+        owner = self.get_user_by_phone(phone)
+        if owner and owner.pk != user.pk:
+            self.send_account_already_exists_sms(phone)
+            return
         sms.send(phone, sms_text("verification_code", code=code))
 
     def send_account_already_exists_sms(self, phone):
@@ -94,9 +100,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return (user.mobile, user.mobile_verified) if user.mobile else None
 
     def set_phone_verified(self, user, phone):
-        if user.mobile == phone and not user.mobile_verified:
-            user.mobile_verified = True
-            user.save(update_fields=["mobile_verified"])
+        # Also the end of allauth's change-number flow, where the new number is only stored
+        # once its code was typed (allauth checked it is nobody else's).
+        self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone):
         from portal.models import User

@@ -227,6 +227,38 @@ def test_log_in_codes_are_rate_limited_per_number_in_chinese(client, db, sms_out
     assert len(sms_outbox) == 3
 
 
+def test_an_e_mail_account_adds_and_verifies_a_number(client, db, sms_outbox):
+    user = VolunteerFactory()
+    client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    change = reverse("account_change_phone")
+    assert client.get(change).status_code == 200
+    response = client.post(change, {"phone": "139 0000 1234"})
+    assert response["Location"] == VERIFY
+    client.post(VERIFY, {"code": code_in(sms_outbox[-1])})
+    user.refresh_from_db()
+    assert (user.mobile, user.mobile_verified) == ("13900001234", True)
+
+
+def test_adding_someone_elses_number_looks_the_same_and_changes_nothing(client, db, sms_outbox):
+    owner = phone_user()
+    user = VolunteerFactory()
+    client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    response = client.post(reverse("account_change_phone"), {"phone": PHONE})
+    assert response["Location"] == VERIFY
+    # Its owner is told someone tried; no code goes out that could be typed.
+    assert [m.phone for m in sms_outbox] == [PHONE] and "已有账号" in sms_outbox[0].text
+    assert not CODE.search(sms_outbox[0].text)
+    client.post(VERIFY, {"code": "123456"})
+    user.refresh_from_db()
+    assert (user.mobile, user.mobile_verified) == ("", False)
+    assert User.objects.get(mobile=PHONE) == owner
+
+
+def test_the_change_number_page_is_for_people_logged_in(client, db):
+    response = client.get(reverse("account_change_phone"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 # -- Password reset by code ---------------------------------------------------------------
 
 
