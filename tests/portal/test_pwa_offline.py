@@ -80,8 +80,28 @@ def read_while_online(page, learning):
     return learning.lesson.url, chat
 
 
+KEPT = """async () => {
+  const kept = {};
+  for (const name of await caches.keys()) {
+    kept[name] = (await (await caches.open(name)).keys()).map((request) => request.url);
+  }
+  return kept;
+}"""
+
+
 def test_a_learner_reads_their_lesson_and_chat_again_offline(phone, learning, live_server):
     lesson, chat = read_while_online(phone, learning)
+    kept = phone.evaluate(KEPT)
+    # Only those pages of the learner (and the lesson's address by id), and assets of ours.
+    assert sorted(kept.pop("portal-pages")) == sorted(
+        live_server.url + url
+        for url in (lesson, chat, "/learning/mine/", f"/learning/lessons/{learning.lesson.pk}/")
+    )
+    (shell,) = kept.values()
+    assert f"{live_server.url}/offline/" in shell
+    assert all(
+        url.startswith(f"{live_server.url}/static/") for url in shell if "offline" not in url
+    )
     phone.context.set_offline(True)
 
     phone.goto(chat)
