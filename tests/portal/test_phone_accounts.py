@@ -406,3 +406,34 @@ def test_e_mail_log_in_is_unchanged(client, db):
     user = VolunteerFactory(mobile=PHONE)
     client.post(LOGIN, {"login": user.email, "password": PASSWORD})
     assert client.get(DASHBOARD).status_code == 200
+
+
+# -- Every phone page in Chinese ------------------------------------------------------------
+
+
+def test_every_phone_page_speaks_chinese(client, db, sms_outbox):
+    from tests.portal.test_chinese_everywhere import english
+
+    pages = {}
+    sign_up(client)
+    pages["verify"] = client.get(VERIFY)
+    pages["wrong code"] = client.post(VERIFY, {"code": "abcdef"})
+    client.post(VERIFY, {"code": code_in(sms_outbox[-1])})
+    pages["change number"] = client.get(reverse("account_change_phone"))
+    anonymous = client.__class__()
+    pages["login"] = anonymous.get(LOGIN)
+    pages["login, wrong password"] = anonymous.post(LOGIN, {"login": PHONE, "password": "错"})
+    pages["login code"] = anonymous.get(reverse("account_request_login_code"))
+    anonymous.post(reverse("account_request_login_code"), {"phone": PHONE})
+    pages["login code confirm"] = anonymous.get(reverse("account_confirm_login_code"))
+    pages["sign-up"] = anonymous.get(SIGNUP)
+    pages["reset"] = anonymous.get(reverse("account_reset_password"))
+    pages["reset by phone"] = anonymous.get(RESET)
+    anonymous.post(RESET, {"phone": PHONE})
+    pages["reset confirm"] = anonymous.get(RESET_CONFIRM)
+    found = {}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        if lines := english(response.content.decode()):
+            found[name] = lines
+    assert not found
