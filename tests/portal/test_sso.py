@@ -422,3 +422,13 @@ def test_finding_the_account_to_link_takes_two_queries_however_many_people(
     }
     with django_assert_max_num_queries(2):
         assert social.existing_account(claims) == holder
+
+
+@pytest.mark.django_db
+def test_a_staff_member_linked_by_email_keeps_exactly_their_roles(configured, regions):
+    role = factories.StaffRoleFactory(user__email="huangli@example.cn")
+    claims = {"email": "huangli@example.cn", "email_verified": True, "roles": ["observer"]}
+    login = sociallogin(claims)
+    social.SocialAccountAdapter().pre_social_login(request(), login)
+    assert SocialAccount.objects.get().user == role.user
+    assert list(StaffRole.objects.values_list("user", "role")) == [(role.user.pk, role.role)]
