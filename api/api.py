@@ -15,7 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaError
 
 from api.auth import AUTH
-from api.routers import activities, groups, hours, me, notifications
+from api.routers import activities, chat, groups, hours, learning, me, notifications, referrals
 
 
 class PortalAPI(NinjaAPI):
@@ -87,3 +87,6 @@ api.add_router("/groups", groups.router, tags=["groups"])
 api.add_router("/activities", activities.router, tags=["activities"])
 api.add_router("/hours", hours.router, tags=["hours"])
 api.add_router("/notifications", notifications.router, tags=["notifications"])
+api.add_router("/learning", learning.router, tags=["learning"])
+api.add_router("/chat", chat.router, tags=["chat"])
+api.add_router("/referrals", referrals.router, tags=["referrals"])

@@ -10,7 +10,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
 
 from portal.consumers import UnknownPathConsumer  # noqa: E402
 from portal.origins import SameOriginValidator  # noqa: E402
@@ -22,9 +24,15 @@ websocket_urlpatterns = [
     route for module in app_modules("routing") for route in module.websocket_urlpatterns
 ] + [re_path(r"", UnknownPathConsumer.as_asgi())]
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
-)
+
+def websocket_app():
+    """Browsers: the Origin check, then the session cookie. Other ways in are named by
+    settings.WEBSOCKET_TOKEN_AUTH (the app's token: api.socket_auth, above portal, so imported
+    by name): given the browser stack and the bare routes, it picks one per handshake."""
+    routes = URLRouter(websocket_urlpatterns)
+    browser = SameOriginValidator(AuthMiddlewareStack(routes))
+    token_auth = getattr(settings, "WEBSOCKET_TOKEN_AUTH", "")
+    return import_string(token_auth)(browser, routes) if token_auth else browser
+
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_app()})

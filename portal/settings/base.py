@@ -129,6 +129,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "portal.asgi.application"
+# Sockets opened with the mobile app's session token (?token= or the subprotocol
+# session-token.<token>); portal.asgi imports it by name, as api sits above portal.
+WEBSOCKET_TOKEN_AUTH = "api.socket_auth.TokenSocketAuth"
 
 TEMPLATES = [
     {
