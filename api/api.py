@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
 from api.auth import AUTH
@@ -63,6 +63,16 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return _error(request, 403, _("You may not do this."))
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request, exc):
+    # ninja's own two: a body that is not JSON (400) and a session write without CSRF (403).
+    if exc.status_code == 403:
+        return _error(request, 403, _("The CSRF check failed: reload the page and try again."))
+    if exc.status_code == 400:
+        return _error(request, 400, _("The request body is not valid JSON."))
+    return _error(request, exc.status_code, str(exc.message))
 
 
 @api.exception_handler(SchemaError)

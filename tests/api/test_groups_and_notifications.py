@@ -120,6 +120,7 @@ def test_a_browser_session_needs_the_csrf_token_to_write(roles):
     assert browser.get(NOTICES).json()["count"] == 1
     refused = browser.post(f"{NOTICES}/{mine.pk}/read")
     assert refused.status_code == 403
+    assert refused.json()["detail"] == "安全校验（CSRF）未通过：请刷新页面后重试。"
     mine.refresh_from_db()
     assert mine.read_at is None
     token = _get_new_csrf_string()

@@ -135,3 +135,11 @@ def test_the_list_costs_the_same_queries_for_2_and_30_records(roles, token_clien
     larger = counted_queries(lambda: app.get(HOURS + "?limit=100"))
     assert larger == small
     assert app.get(HOURS + "?limit=100").json()["count"] == 30
+
+
+def test_a_body_that_is_not_json_is_400_in_chinese(roles, token_client):
+    app = token_client(roles.volunteer)
+    response = app.post(HOURS, "日期=昨天", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求内容不是有效的 JSON。"
+    assert not ServiceRecord.objects.exists()
