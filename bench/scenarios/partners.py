@@ -30,6 +30,8 @@ FILTERS = {"region": "440100", "industry": "C", "salary": "4000"}
 
 
 def seed(scale: str) -> str:
+    if User.objects.filter(email=EMPLOYER).exists():  # seeded already, for a scenario using it
+        return f"{JOBS[scale]:,} jobs, {REFERRALS[scale]} referrals"
     jobs, referrals = JOBS[scale], REFERRALS[scale]
     call_command(
         "seed_scale", organisations=max(10, jobs // 20), jobs=jobs, quiet=True,
