@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from messaging.models import Notification
 from tests.api.conftest import login_token, publish
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
