@@ -68,6 +68,7 @@ class ChatConsumer(PortalConsumer):
                 "conversation": self.conversation_id,
                 "user": {"id": user.pk, "name": user.display_name},
                 "can_post": self.access.can_post,
+                "read_only": self.access.read_only_reason,
                 "read_receipts": self.access.sees_read_receipts,
             }
         )
@@ -282,5 +283,8 @@ class ChatConsumer(PortalConsumer):
             await self._forbid()
             return
         if access.can_post != self.access.can_post:
-            await self.send_json({"type": "conversation.state", "can_post": access.can_post})
+            state = {"type": "conversation.state", "can_post": access.can_post}
+            if access.subject_read_only:  # a closed group's reason is the page's own text
+                state["read_only"] = access.subject_read_only
+            await self.send_json(state)
         self.access = access

@@ -300,7 +300,7 @@ async def test_withdrawing_the_referral_turns_the_organisations_socket_read_only
         as_organisation=False,
     )
     state = await next_frame(partner, "conversation.state")
-    assert state["can_post"] is False
+    assert state["can_post"] is False and "转介已结束" in state["read_only"]
     await partner.send_json_to({"type": "message.send", "body": "还在吗？"})
     error = await next_frame(partner, "error", "message.ack")
     assert error["type"] == "error" and error["code"] == "read_only"

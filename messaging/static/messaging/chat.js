@@ -259,7 +259,7 @@
       case "hello":
         attempt = 0;
         setStatus(t.online);
-        if (!frame.can_post) readOnly();
+        if (!frame.can_post) readOnly(frame.read_only);
         socket.send(JSON.stringify({ type: "resume", last_id: completeId }));
         break;
       case "message.new": case "message.updated":
@@ -303,7 +303,7 @@
         break;
       case "conversation.state":
         root.dataset.canPost = frame.can_post ? "1" : "0";
-        if (!frame.can_post) readOnly();
+        if (!frame.can_post) readOnly(frame.read_only);
         break;
       case "error":
         errorEl.textContent = frame.message;
@@ -312,10 +312,10 @@
     }
   }
 
-  function readOnly() {
+  function readOnly(reason) {  // the server's reason: a closed group, an ended referral
     root.dataset.canPost = "0";
     if (form) { form.hidden = true; }
-    setStatus(t.readOnly);
+    setStatus(reason || t.readOnly);
   }
 
   function connect() {
