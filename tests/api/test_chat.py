@@ -282,6 +282,7 @@ async def assert_refused(socket):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 async def test_a_socket_opened_with_the_token_chats_as_its_user(roles):
     room = await sync_to_async(services.room_ensure)(group=roles.group)
     token = await sync_to_async(login_token)(roles.volunteer.email)
@@ -299,6 +300,7 @@ async def test_a_socket_opened_with_the_token_chats_as_its_user(roles):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 async def test_the_token_as_a_subprotocol_is_answered_with_it(roles):
     room = await sync_to_async(services.room_ensure)(group=roles.group)
     token = await sync_to_async(login_token)(roles.learner.email)
@@ -309,6 +311,7 @@ async def test_the_token_as_a_subprotocol_is_answered_with_it(roles):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 async def test_a_token_of_someone_outside_is_refused(roles):
     room = await sync_to_async(services.room_ensure)(group=roles.group)
     token = await sync_to_async(login_token)(roles.social_worker.email)
@@ -329,6 +332,7 @@ def _expire(token):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 @pytest.mark.parametrize("spoil", ["forged", "logged_out", "expired"])
 async def test_a_bad_logged_out_or_expired_token_is_nobody(roles, spoil):
     from tests.messaging.conftest import session_cookie
@@ -356,6 +360,7 @@ async def test_a_bad_logged_out_or_expired_token_is_nobody(roles, spoil):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("channel_groups_left_empty")
 async def test_without_a_token_the_browser_rules_stay(roles):
     """No token and no Origin: refused at the handshake, as before."""
     room = await sync_to_async(services.room_ensure)(group=roles.group)
