@@ -268,3 +268,37 @@ def test_a_script_logs_in_learns_and_sees_its_progress_with_headers_only(roles, 
     # Hours of service are a volunteer's: a learner has none (their progress is the above).
     assert app.get("/api/v1/hours/progress").status_code == 404
     assert not app.cookies
+
+
+def test_images_point_at_this_site_and_a_video_is_a_plain_link(
+    roles,
+    token_client,
+    tree,  # noqa: F811
+    settings,
+    tmp_path,
+):
+    from django.core.files.images import ImageFile
+    from PIL import Image as Picture
+    from wagtail.images.models import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    picture = tmp_path / "family.png"
+    Picture.new("RGB", (1200, 600), "#c33").save(picture)
+    with picture.open("rb") as f:
+        image = Image.objects.create(title="全家福", file=ImageFile(f, name="family.png"))
+    lesson = cf.lesson(tree.theme, "图片课")
+    lesson.body = json.dumps(
+        [
+            {"type": "image", "value": {"image": image.pk, "caption": "一家人", "alt": "全家福"}},
+            {"type": "video", "value": {"url": "https://v.qq.com/x/page/a1.html", "title": "家风"}},
+        ],
+        ensure_ascii=False,
+    )
+    lesson.save_revision().publish()
+    body = token_client(roles.learner).get(lesson_url(lesson)).json()["body"]
+    image_html, video_html = body[0]["html"], body[1]["html"]
+    src = image_html.split('src="')[1].split('"')[0]
+    assert src.startswith(settings.MEDIA_URL) and "全家福" in image_html
+    assert body[1]["type"] == "video"
+    assert video_html == '<a href="https://v.qq.com/x/page/a1.html" rel="noopener">家风</a>'
+    assert "iframe" not in video_html
