@@ -154,7 +154,10 @@ TEMPLATES = [
 # Database: SQLite file by default, PostgreSQL in production and CI
 # ---------------------------------------------------------------------------
 DATABASES = {
-    "default": database(env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+    "default": database(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        pool_size=env.int("DATABASE_POOL_SIZE", default=10),
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -24,6 +24,7 @@ ENVIRONMENT_VARIABLES = (
     "MEDIA_ROOT",
     "PRIVATE_MEDIA_ROOT",
     "LOG_LEVEL",
+    "DATABASE_POOL_SIZE",
     # Single sign-on: on only when the first three are set.
     "OIDC_SERVER_URL",
     "OIDC_CLIENT_ID",

@@ -16,9 +16,25 @@ SQLITE_OPTIONS = {
 }
 
 
-def database(config: dict) -> dict:
-    """The parsed DATABASE_URL with health checks, and the options above for SQLite."""
+POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+
+
+def database(config: dict, *, pool_size: int = 0) -> dict:
+    """The parsed DATABASE_URL with health checks, the options above for SQLite, and for
+    PostgreSQL psycopg's connection pool when pool_size > 0 (DATABASE_POOL_SIZE).
+
+    Under ASGI every request runs in a thread of its own and Django closes that thread's
+    connection when the request ends (persistent connections cannot be shared between threads),
+    so without a pool each request pays for a new PostgreSQL connection: a fork on the server
+    and a handshake. The pool keeps up to pool_size open per web process and lends one to each
+    request (Django >= 5.1). https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+    """
     config = {**config, "CONN_HEALTH_CHECKS": True}
     if config.get("ENGINE") == SQLITE_ENGINE:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    elif config.get("ENGINE") == POSTGRESQL_ENGINE and pool_size > 0:
+        # A request that finds every connection lent waits up to `timeout` seconds, then fails.
+        pool = {"min_size": min(2, pool_size), "max_size": pool_size, "timeout": 10}
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool}
+        config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not as well
     return config

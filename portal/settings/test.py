@@ -11,6 +11,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# No connection pool in tests, unless a test starts a server with one (tests/portal/
+# test_connection_pool.py): pytest-django swaps databases under the connections, and a pool made
+# for one would lend connections to the other.
+os.environ.setdefault("DATABASE_POOL_SIZE", "0")
 # Text messages land in portal.sms.outbox (tests/conftest.py empties it for each test), whatever
 # the shell says; a Celery worker a test starts may be given a provider of the test's own.
 os.environ["SMS_URL"] = os.environ.get("TEST_SMS_URL", "locmem://")

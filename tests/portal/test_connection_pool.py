@@ -1,0 +1,69 @@
+"""PostgreSQL connections are pooled per web process (DATABASE_POOL_SIZE, psycopg's pool):
+a request borrows a connection instead of opening one, and no more than the pool's size are
+ever open, however many requests arrive at once."""
+
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from portal.settings.database import database
+from tests.factories import VolunteerFactory
+from tests.servers import asgi_server
+
+POSTGRES = {"ENGINE": "django.db.backends.postgresql", "NAME": "portal", "OPTIONS": {}}
+SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}
+
+
+def test_a_pool_size_gives_postgresql_a_pool_of_that_size():
+    config = database({**POSTGRES, "CONN_MAX_AGE": 60}, pool_size=6)
+    assert config["OPTIONS"]["pool"]["max_size"] == 6
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses persistent connections with a pool
+
+
+@pytest.mark.parametrize("config,size", [(POSTGRES, 0), (SQLITE, 6)])
+def test_no_pool_without_a_size_or_for_sqlite(config, size):
+    assert "pool" not in database(config, pool_size=size).get("OPTIONS", {})
+
+
+def _server_connections() -> int:
+    """Connections to this test database other than the test's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_the_real_server_keeps_at_most_its_pool_open():
+    pool_size = 3
+    client = Client()
+    client.force_login(VolunteerFactory(display_name="连接池测试志愿者"))
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with asgi_server(env={"DATABASE_POOL_SIZE": str(pool_size)}) as base:
+
+        def fetch(_):
+            request = urllib.request.Request(f"http://{base}/me/", headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status
+
+        seen = []
+        with ThreadPoolExecutor(max_workers=8) as requests:
+            pending = requests.map(fetch, range(40))
+            for _ in range(20):
+                seen.append(_server_connections())
+                time.sleep(0.05)
+            statuses = list(pending)
+        time.sleep(0.5)  # the last request's connection is handed back (or closed)
+        left_open = _server_connections()
+    assert statuses == [200] * 40
+    assert max(seen) <= pool_size, seen
+    # Kept for the next request; without the pool each request closes its own (none left).
+    assert 1 <= left_open <= pool_size
