@@ -71,6 +71,9 @@ class History(Schema):
     items: list[Message]
     # Ask again with before=<older> for the page before; null when this is the first page.
     older: int | None
+    # With after=<id>: true when more came after than one answer holds (ask again after the
+    # last id here), as the socket's resume.done says.
+    more: bool = False
     can_post: bool
     read_only_reason: str
 
@@ -135,15 +138,16 @@ def messages(request, window: Query[Window], conversation_id: int = Path(..., ge
         raise ValidationError(_("Ask for the messages before an id or after one, not both."))
     if window.after is not None:
         rows = selectors.messages_after(chat, window.after)
-        older = None
+        older, more = None, len(rows) == selectors.RESUME_BATCH
     else:
         rows = selectors.history(chat, before=window.before)
-        older = rows[0].pk if len(rows) == selectors.HISTORY_PAGE else None
+        older, more = rows[0].pk if len(rows) == selectors.HISTORY_PAGE else None, False
         if rows and window.before is None:
             services.read_mark(conversation_id=chat.pk, user=request.auth, last_id=rows[-1].pk)
     return History(
         items=[message_dict(m) for m in rows],
         older=older,
+        more=more,
         can_post=access.can_post,
         read_only_reason=access.read_only_reason,
     )

@@ -147,6 +147,7 @@ def test_history_pages_backwards_and_resumes_after_an_id(roles, room, token_clie
     assert earlier["older"] is None
     after = app.get(messages_url(room), {"after": sent[57].pk}).json()
     assert [m["id"] for m in after["items"]] == [sent[58].pk, sent[59].pk]
+    assert after["more"] is False and after["older"] is None
     # Opening the latest page read it, as the chat page does.
     assert app.get(CHAT).json()[0]["unread"] == 0
 
