@@ -272,7 +272,7 @@ class ActivityForm(BaseForm):
 class CheckInForm(BaseForm):
     code = forms.RegexField(
         label=_("Check-in code"),
-        regex=r"^\d{6}$",
+        regex=r"^[0-9]{6}$",
         error_messages={"invalid": _("The code has 6 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

@@ -37,12 +37,12 @@ NAME_MAX = Region._meta.get_field("name").max_length
 # The code each level takes: a province 440000, a city 441900, a county 440106, an office
 # (the township it serves) 440106005.
 CODE_SHAPES = {
-    Region.Level.PROVINCE: re.compile(r"^\d{2}0000$"),
-    Region.Level.CITY: re.compile(r"^\d{4}00$"),
-    Region.Level.COUNTY: re.compile(r"^\d{6}$"),
-    Region.Level.JUDICIAL_OFFICE: re.compile(r"^\d{9}$"),
+    Region.Level.PROVINCE: re.compile(r"^[0-9]{2}0000$"),
+    Region.Level.CITY: re.compile(r"^[0-9]{4}00$"),
+    Region.Level.COUNTY: re.compile(r"^[0-9]{6}$"),
+    Region.Level.JUDICIAL_OFFICE: re.compile(r"^[0-9]{9}$"),
 }
-_PARENT_CODE = re.compile(r"^\d{6}$")
+_PARENT_CODE = re.compile(r"^[0-9]{6}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _GZIP, _ZIP = b"\x1f\x8b", b"PK\x03\x04"
 _SAMPLE = 64 * 1024  # enough text to tell UTF-8 from GB18030

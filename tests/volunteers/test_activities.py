@@ -140,6 +140,24 @@ def test_signing_up_checking_in_and_out_through_the_pages(world, client_for):
     assert ServiceRecord.objects.get().activity == activity
 
 
+@pytest.mark.parametrize("code", ["２４６８１０", "٢٤٦٨١٠", "24681０"])
+def test_a_code_in_other_digits_is_refused_with_the_forms_message(world, client_for, code):
+    """Full-width or Arabic-Indic digits are digits to a regex's \\d, not to the code check: the
+    form must refuse them (before this, the comparison raised and the page answered 500)."""
+    activity = vf.activity(
+        world.regions["440106005"], created_by=world.coordinator, starts_in=timedelta(minutes=10)
+    )
+    client = client_for(world.volunteer)
+    client.post(reverse("volunteers:activity_sign_up", args=[activity.pk]))
+    response = client.post(
+        reverse("volunteers:activity_checkin", args=[activity.pk]), {"code": code}
+    )
+    assert response.status_code == 200
+    assert "签到码为 6 位数字" in response.content.decode()
+    sign_up = SignUp.objects.get()
+    assert sign_up.checked_in_at is None and sign_up.checkin_failures == 0
+
+
 def test_the_ical_feed_lists_my_activities_behind_a_private_token(world, client_for):
     activity = vf.activity(world.regions["440106005"], created_by=world.coordinator)
     SignUp.objects.create(activity=activity, profile=world.profile, status="confirmed")
