@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from alerts import conf
 from alerts.models import Alert, Recipient
 from groups.models import Membership
+from messaging import sms_notices
 from messaging.services import notify
 from portal import events, mail
 from portal import services as portal_services
@@ -138,6 +139,8 @@ def _email_waiting(alert: Alert) -> int:
             )
         for row in rows:
             mail.send_on_commit(mail.compose(subject=subject, body=body, to=[row.user.email]))
+        # And by SMS to those who chose it: the text says only that an alert waits.
+        sms_notices.send_for(kind="alert.waiting", user_ids=[row.user_id for row in rows])
         portal_services.audit_record(
             actor=None,
             action="alert.emailed",

@@ -26,6 +26,10 @@ TEXTS = {
         "You have a referral waiting for your answer, due tomorrow. Please log in to the portal "
         "to see it."
     ),
+    # alerts.delivery: an urgent alert the person has not acknowledged in time (also e-mailed)
+    "alert.waiting": gettext_lazy(
+        "You have an urgent alert you have not acknowledged. Please log in to the portal to see it."
+    ),
     # alerts.delivery: members of the lead's group have not acknowledged an urgent alert
     "alert.lead_reminder": gettext_lazy(
         "Members of your group have not acknowledged an urgent alert. Please log in to the "
