@@ -51,7 +51,12 @@ def test_every_app_with_strings_has_a_chinese_catalogue():
 @catalogues
 def test_every_string_has_a_chinese_translation_and_none_is_fuzzy(po):
     text, entries = po_entries(po)
-    assert len(entries) > 50
+    # Every singular entry was read (the header and plural forms aside), so an empty msgstr
+    # cannot hide in an entry the pattern skipped; a small app may have few.
+    singular = (
+        len(re.findall(r"^msgid ", text, re.M)) - 1 - len(re.findall(r"^msgid_plural ", text, re.M))
+    )
+    assert len(entries) == singular > 0
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
     assert "#, fuzzy" not in text
 
