@@ -32,7 +32,5 @@ def test_a_member_who_left_loses_the_link(world, client_for):
         membership=world.group.memberships.get(user=world.volunteer, left_at__isnull=True),
         removed_by=world.coordinator,
     )
-    response = client_for(world.volunteer).get(
-        reverse("groups:detail", args=[world.group.code])
-    )
+    response = client_for(world.volunteer).get(reverse("groups:detail", args=[world.group.code]))
     assert reverse("messaging:group_room", args=[world.group.code]) not in response.content.decode()
