@@ -24,15 +24,17 @@ def chromium():
             browser.close()
 
 
-def new_page(browser, base_url, *, locale="en-US", phone=True, timeout=10_000):
+def new_page(browser, base_url, *, locale="en-US", phone=True, timeout=10_000, javascript=True):
     """A page in a context of its own (its own cookies: one person), a phone unless told.
-    en-US by default: the portal must answer in Chinese whatever the browser asks for."""
+    en-US by default: the portal must answer in Chinese whatever the browser asks for.
+    javascript=False: what a page does for a browser that runs none."""
     context = browser.new_context(
         base_url=base_url,
         viewport=PHONE if phone else DESKTOP,
         is_mobile=phone,
         has_touch=phone,
         locale=locale,
+        java_script_enabled=javascript,
     )
     context.set_default_timeout(timeout)
     return context.new_page()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from groups.models import CorrectionGroup, GroupNeed
 from portal.models import Region
 from tests import factories
-from tests.browser import PHONE, chromium, new_page
+from tests.browser import chromium, new_page
 from tests.groups.test_group_journey import PHONE_WIDTH, log_in, screenshot, url_of
 from tests.volunteers import factories as vf
 from volunteers.models import VolunteerProfile
@@ -216,20 +216,8 @@ def test_without_javascript_the_profile_s_plain_select_does_the_job(
 ):
     user = factories.VolunteerFactory(display_name="志愿者李静")
     vf.profile(user, status=VolunteerProfile.Status.DRAFT, regions=("440106",), real_name="李静")
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("[name=login]", user.email)
-    page.fill("[name=password]", factories.PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page).to_have_url(url_of("/me/"))
+    page = new_page(browser, live_server.url, javascript=False)
+    log_in(page, user)
     page.goto("/volunteers/profile/")
     expect(page.locator(".region-picker")).to_have_count(0)
     original = page.locator("select[name=regions]")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from portal.models import Region, StaffRole
 from tests import factories
 from tests.browser import PHONE, chromium, new_page
-from tests.groups.test_group_journey import PHONE_WIDTH, log_in, url_of
+from tests.groups.test_group_journey import PHONE_WIDTH, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,20 +108,8 @@ def test_an_admin_picks_a_judicial_office_level_by_level(browser, live_server, a
 
 
 def test_without_javascript_the_plain_select_does_the_job(browser, live_server, admin):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("[name=login]", admin.email)
-    page.fill("[name=password]", factories.PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page).to_have_url(url_of("/me/"))
+    page = new_page(browser, live_server.url, javascript=False)
+    log_in(page, admin)
     page.goto("/staff/invite/")
     expect(page.locator(".region-picker")).to_have_count(0)
     original = page.locator("select[name=region]")
