@@ -18,6 +18,8 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
+from portal.queueing import queue_or_deliver
+
 logger = logging.getLogger(__name__)
 
 
@@ -107,16 +109,6 @@ def data_to_message(data: dict) -> EmailMultiAlternatives:
 def _enqueue(data: dict) -> None:
     from portal.tasks import send_email
 
-    try:
-        send_email.apply_async(args=[data], retry=False)
-        return
-    except Exception:  # noqa: BLE001 - kombu/redis raise many kinds when the broker is away
-        if send_email.app.conf.task_always_eager:
-            # No broker at all (the embedded defaults): the task ran here and used up its retries.
-            logger.exception("e-mail to %s lost: the mail server kept failing", data["to"])
-            return
-        logger.warning("broker unavailable; sending e-mail to %s directly", data["to"])
-    try:
-        deliver(data)
-    except Exception:  # noqa: BLE001 - any SMTP or network error: nothing is left to retry it
-        logger.exception("e-mail to %s lost: neither broker nor mail server answered", data["to"])
+    queue_or_deliver(
+        send_email, [data], deliver, what=f"e-mail to {data['to']}", far_end="mail server"
+    )

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from portal.queueing import queue_or_deliver
+
 logger = logging.getLogger(__name__)
 
 # What the local-memory backend has "sent" (tests empty it between tests).
@@ -138,19 +140,8 @@ def send_on_commit(phone: str, text: str) -> None:
 
 
 def _enqueue(phone: str, text: str) -> None:
-    # The shape of portal.mail._enqueue, for the SMS task.
     from portal.tasks import send_sms
 
-    try:
-        send_sms.apply_async(args=[phone, text], retry=False)
-        return
-    except Exception:  # noqa: BLE001 - kombu/redis raise many kinds when the broker is away
-        if send_sms.app.conf.task_always_eager:
-            # No broker at all (the embedded defaults): the task ran here and used up its retries.
-            logger.exception("SMS to %s lost: the provider kept failing", masked(phone))
-            return
-        logger.warning("broker unavailable; sending SMS to %s directly", masked(phone))
-    try:
-        deliver(phone, text)
-    except Exception:  # noqa: BLE001 - any provider or network error: nothing is left to retry it
-        logger.exception("SMS to %s lost: neither broker nor provider answered", masked(phone))
+    queue_or_deliver(
+        send_sms, [phone, text], deliver, what=f"SMS to {masked(phone)}", far_end="provider"
+    )
