@@ -157,7 +157,8 @@
       status.textContent = t.loading;
       return children(code).then(function (items) {
         if (mine !== turn) return;
-        status.textContent = "";
+        // Clear only our own "loading": a message written meanwhile (已添加…) must stay.
+        if (status.textContent === t.loading) status.textContent = "";
         items = items.filter(function (item) { return nodes[item.code]; });
         if (!items.length) return;
         var level = addLevel(items, code);
