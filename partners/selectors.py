@@ -4,19 +4,23 @@ gets 404 from the view, so its existence does not leak."""
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
+    F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import CorrectionGroup, Membership
@@ -104,30 +108,94 @@ def organisation_public(pk: int) -> Organisation:
     return organisation
 
 
+# How many referrals each posting shows on its organisation's page; the rest are one link away
+# (the referral list filtered to the posting). Rendering every referral of every posting made the
+# page's cost grow with the organisation's history (500 rows were most of its time).
+DASHBOARD_REFERRALS = 10
+
+
+def _dashboard_referrals(organisation: Organisation, postings: list) -> None:
+    """Set `shown_referrals` (rows ready to print) and `referral_count` on each posting: the
+    referrals the organisation sees (their group still active), those awaiting its answer first
+    (what it has to act on), then the newest. One query for all postings, the count and the cap
+    computed by the database (window functions), plain tuples rather than model instances (the
+    page shows five columns; a referral's shared facts and note are read on its own page)."""
+    awaiting = Case(When(status__in=Referral.AWAITING_RESPONSE, then=Value(0)), default=Value(1))
+    per_posting = {"partition_by": [F("job_id"), F("programme_id")]}
+    # The group's code as a correlated subquery (NULL once the group is closed), not a join: an
+    # organisation's few hundred referrals are then looked up one by one by primary key, where
+    # the planner chose to hash all 40,000 active groups of the province for the join (60 ms).
+    active_code = (
+        CorrectionGroup.objects.filter(
+            pk=OuterRef("group_id"), status=CorrectionGroup.Status.ACTIVE
+        )
+        .order_by()
+        .values("code")
+    )
+    rows = (
+        Referral.objects.filter(organisation=organisation)
+        .annotate(code=Subquery(active_code))
+        .filter(code__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                order_by=[awaiting.asc(), F("referred_at").desc(), F("id").desc()],
+                **per_posting,
+            ),
+            total=Window(Count("id"), **per_posting),
+        )
+        .filter(rank__lte=DASHBOARD_REFERRALS)
+        .order_by()
+        .values_list(
+            "job_id", "programme_id", "rank", "total", "id", "code", "status",
+            "referred_at", "respond_by",
+        )
+    )  # fmt: skip
+    labels = {value: str(label) for value, label in Referral.Status.choices}
+    # A referral's page is the list's address and its id (partners/urls.py): one reverse() for
+    # the page, not one per row ({% url %} in the loop was a quarter of the page's rendering).
+    base = reverse("partners:referrals")
+    found: dict[tuple, list] = {}
+    for job_id, programme_id, rank, total, pk, code, status, referred_at, respond_by in rows:
+        key = ("job", job_id) if job_id else ("programme", programme_id)
+        found.setdefault(key, [total, []])[1].append(
+            (
+                rank,
+                {
+                    "url": f"{base}{pk}/",
+                    "code": code,
+                    "status": labels.get(status, status),
+                    "referred": timezone.localtime(referred_at).strftime("%Y-%m-%d"),
+                    "answer_by": timezone.localtime(respond_by).strftime("%Y-%m-%d")
+                    if status in Referral.AWAITING_RESPONSE
+                    else "",
+                },
+            )
+        )
+    for kind, posting in postings:
+        total, ranked = found.get((kind, posting.pk), (0, []))
+        posting.referral_count = total
+        posting.shown_referrals = [row for _rank, row in sorted(ranked, key=lambda r: r[0])]
+
+
 def organisation_dashboard(organisation: Organisation) -> dict:
-    """An organisation's own page: postings with their referrals, members, requests; the number
-    of queries does not grow with postings or referrals."""
-    referrals = (
-        Referral.objects.filter(group__status=CorrectionGroup.Status.ACTIVE)
-        .select_related("group")
-        .order_by("-referred_at", "-id")
+    """An organisation's own page: postings with their first referrals and how many there are,
+    members, requests; the number of queries does not grow with postings or referrals, and the
+    rows rendered are bounded by the postings (DASHBOARD_REFERRALS each)."""
+    jobs = list(organisation.jobplacements.order_by("-created_at", "-id"))
+    programmes = list(organisation.programmes.order_by("-created_at", "-id"))
+    _dashboard_referrals(
+        organisation, [("job", job) for job in jobs] + [("programme", p) for p in programmes]
     )
-    jobs = (
-        organisation.jobplacements.select_related("industry")
-        .prefetch_related(Prefetch("referrals", referrals))
-        .order_by("-created_at", "-id")
-    )
-    programmes = organisation.programmes.prefetch_related(
-        Prefetch("referrals", referrals)
-    ).order_by("-created_at", "-id")
     return {
-        "jobs": list(jobs),
-        "programmes": list(programmes),
+        "jobs": jobs,
+        "programmes": programmes,
         "members": list(organisation.members.filter(left_at__isnull=True).select_related("user")),
         "join_requests": list(
             organisation.join_requests.filter(status="pending").select_related("user")
         ),
         "invitations": list(organisation.invitations.filter(accepted_at__isnull=True)[:20]),
+        "referrals_shown": DASHBOARD_REFERRALS,
     }
 
 

@@ -54,9 +54,15 @@ def refer(request, pk, kind):
 
 @login_required
 def referral_list(request):
-    page = Paginator(selectors.referral_list_for(request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    referrals = selectors.referral_list_for(request.user)
+    # ?job=<pk> or ?programme=<pk>: one posting's referrals (the organisation page links here for
+    # those beyond the few it shows); a narrowing of what the user may see, never a widening.
+    for kind in MODELS:
+        pk = request.GET.get(kind, "")
+        if pk:
+            valid = pk.isascii() and pk.isdigit() and len(pk) < 19  # a bigint
+            referrals = referrals.filter(**{kind: int(pk)}) if valid else referrals.none()
+    page = Paginator(referrals, 25).get_page(request.GET.get("page"))
     return render(request, "partners/referral_list.html", {"page": page})
 
 

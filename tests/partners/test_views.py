@@ -12,6 +12,7 @@ from groups.models import CorrectionGroup
 from groups.scale import create_groups
 from partners.models import JobPlacement, Organisation, Referral
 from partners.scale import create_jobs
+from partners.selectors import DASHBOARD_REFERRALS
 from portal.models import AuditEvent, Region
 from tests import factories
 from tests.partners import factories as pf
@@ -254,7 +255,60 @@ def test_the_employer_dashboard_costs_the_same_at_any_size(
     client.get(reverse("partners:jobs"))  # the session's first use is not the page's cost
     with django_assert_max_num_queries(16):
         response = client.get(reverse("partners:manage", args=[world.organisation.pk]))
-    assert response.content.decode().count("/partners/referrals/") >= count
+    html = response.content.decode()
+    # Every referral up to the page's cap is listed; beyond it, one link to all of them.
+    shown = min(count, DASHBOARD_REFERRALS)
+    assert html.count('<td><a href="/partners/referrals/') == shown
+    assert (f"/partners/referrals/?job={world.job.pk}" in html) == (count > DASHBOARD_REFERRALS)
+
+
+def _refer_many(world, count, *, status=Referral.Status.REFERRED, minutes=0):
+    create_groups(count, rng=random.Random(minutes), offices=[Region.objects.get(code="440106005")])
+    now = timezone.now()
+    groups = CorrectionGroup.objects.exclude(pk=world.group.pk).exclude(referrals__isnull=False)
+    return Referral.objects.bulk_create(
+        Referral(group=g, job=world.job, organisation=world.organisation, status=status,
+                 referred_at=now - timedelta(minutes=minutes + i),
+                 respond_by=now + timedelta(days=7))
+        for i, g in enumerate(groups.order_by("pk"))
+    )  # fmt: skip
+
+
+def test_the_employer_dashboard_shows_what_awaits_an_answer_first_then_the_newest(
+    world, client_for
+):
+    # 12 already answered (the newest of all), 12 awaiting an answer (older): the page shows the
+    # 10 awaiting first, newest first, and counts the 24 behind its link.
+    answered = _refer_many(world, 12, status=Referral.Status.INTERVIEW)
+    awaiting = _refer_many(world, 12, minutes=60)
+    closed = awaiting[-1].group
+    closed.status = CorrectionGroup.Status.CLOSED
+    closed.save(update_fields=["status"])  # its referral is no longer the organisation's to see
+    response = client_for(world.owner).get(reverse("partners:manage", args=[world.organisation.pk]))
+    html = response.content.decode()
+    rows = html.split('<td><a href="/partners/referrals/')[1:]
+    shown = [int(r.split("/", 1)[0]) for r in rows]
+    assert shown == [r.pk for r in awaiting[:DASHBOARD_REFERRALS]]
+    assert answered[0].pk not in shown
+    posting = response.context["jobs"][0]
+    assert posting.referral_count == 23  # the closed group's referral is not counted
+    assert timezone.localtime(awaiting[0].respond_by).strftime("%Y-%m-%d") in rows[0]
+    assert "GD-" in rows[0] and "已转介" in rows[0]
+    assert f"/partners/referrals/?job={world.job.pk}" in html
+
+
+def test_the_referral_list_narrows_to_one_posting_and_never_widens(world, client_for):
+    _refer_many(world, 3)
+    other = pf.job(world.organisation, world.owner, title="另一岗位")
+    url = reverse("partners:referrals")
+    owner = client_for(world.owner)
+    assert owner.get(url, {"job": world.job.pk}).context["page"].paginator.count == 3
+    assert owner.get(url, {"job": other.pk}).context["page"].paginator.count == 0
+    assert owner.get(url, {"job": "x1"}).context["page"].paginator.count == 0
+    assert owner.get(url, {"job": "9" * 30}).context["page"].paginator.count == 0
+    assert owner.get(url, {"programme": world.job.pk}).context["page"].paginator.count == 0
+    outsider = client_for(world.outsider)
+    assert outsider.get(url, {"job": world.job.pk}).context["page"].paginator.count == 0
 
 
 def test_the_menu_and_home_page_counts(world, client_for):
