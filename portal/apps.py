@@ -13,3 +13,7 @@ class PortalConfig(AppConfig):
 
         # Before any URL conf is read: every id in a path is `<id:...>` (portal.converters).
         register_converter(IdConverter, "id")
+
+        from portal import page_cache
+
+        page_cache.connect(page_cache.SITE, uid="portal.page_cache.site")

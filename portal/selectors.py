@@ -1,5 +1,7 @@
 """Reads of the shared core, each already scoped to the user asking."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
@@ -86,6 +88,12 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     return events.filter(region__in=covered.values("pk"))
 
 
+# The home page's figures are the same for everyone and counted over the whole province: kept
+# for HOME_CACHE_SECONDS (a minute; 0 in tests), as a visitor does not notice a figure a minute
+# old, but counting tens of thousands of rows on every view of the busiest page would cost.
+COUNTS_CACHE_KEY = "portal.home.counts"
+
+
 def portal_counts() -> dict[str, int]:
     """The figures on the home page: who takes part, and how much there is to learn.
 
@@ -93,6 +101,16 @@ def portal_counts() -> dict[str, int]:
     volunteers, verified organisations, live lessons. Until one does, people are counted by
     account kind and the rest are zero.
     """
+    seconds = settings.HOME_CACHE_SECONDS
+    counts = cache.get(COUNTS_CACHE_KEY) if seconds else None
+    if counts is None:
+        counts = _counts()
+        if seconds:
+            cache.set(COUNTS_CACHE_KEY, counts, seconds)
+    return counts
+
+
+def _counts() -> dict[str, int]:
     from portal.registry import app_modules
 
     counts: dict[str, int] = {}

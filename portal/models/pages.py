@@ -25,3 +25,14 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["counts"] = portal_counts()
         return context
+
+    def serve(self, request, *args, **kwargs):
+        # The busiest page, and for visitors the same for everyone: served from the cache.
+        from django.conf import settings
+
+        from portal.page_cache import SITE, serve_cached_for_anonymous
+
+        return serve_cached_for_anonymous(
+            self, super().serve, request, *args,
+            generation=SITE, seconds=settings.HOME_CACHE_SECONDS, **kwargs,
+        )  # fmt: skip

@@ -212,6 +212,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# How long the home page's figures, and the whole home page for visitors who are not signed in,
+# are served from the cache (portal.page_cache); a publish refreshes the page at once.
+HOME_CACHE_SECONDS = env.int("HOME_CACHE_SECONDS", default=60)
 
 # Sessions live in the database so nobody is logged out when Redis restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -25,6 +25,7 @@ ENVIRONMENT_VARIABLES = (
     "PRIVATE_MEDIA_ROOT",
     "LOG_LEVEL",
     "DATABASE_POOL_SIZE",
+    "HOME_CACHE_SECONDS",
     # Single sign-on: on only when the first three are set.
     "OIDC_SERVER_URL",
     "OIDC_CLIENT_ID",
