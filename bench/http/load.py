@@ -1,5 +1,5 @@
 """The load clients: wrk (Debian's `wrk`, with bench/wrk_json.lua printing one JSON line) where
-installed, else Python threads on keep-alive connections. Both give req/s, p50, p99 and errors
+installed, else Python threads on keep-alive connections. Both give req/s, p50, p95, p99 and errors
 (connection errors, timeouts and, for wrk, any status >= 400; for Python, any status but 200)."""
 
 import http.client
@@ -24,6 +24,7 @@ class Result:
     rps: float
     p50_ms: float
     p99_ms: float
+    p95_ms: float
     requests: int
     errors: int
 
@@ -58,6 +59,7 @@ def _wrk(url: str, cookie: str, seconds: float, connections: int) -> Result:
         rps=figures["rps"],
         p50_ms=figures["p50_ms"],
         p99_ms=figures["p99_ms"],
+        p95_ms=figures["p95_ms"],
         requests=figures["requests"],
         errors=figures["errors"],
     )
@@ -107,11 +109,12 @@ def _python(url: str, cookie: str, seconds: float, connections: int) -> Result:
         thread.join()
     elapsed = time.perf_counter() - start
     if not timings:
-        return Result(0.0, 0.0, 0.0, 0, errors[0])
+        return Result(0.0, 0.0, 0.0, 0.0, 0, errors[0])
     return Result(
         rps=len(timings) / elapsed,
         p50_ms=percentile(timings, 0.50) * 1000,
         p99_ms=percentile(timings, 0.99) * 1000,
+        p95_ms=percentile(timings, 0.95) * 1000,
         requests=len(timings),
         errors=errors[0],
     )

@@ -139,6 +139,13 @@ def _run(args, database, floor_database, running, static_root) -> int:
         floor_result = _drive(client, floor_url, floor_cookie, args)
         page_result = _drive(client, url, cookies[page.role], args)
         print(report.row(page.name, page.role, page_result, floor_result), file=out, flush=True)
+    budgeted = [(page, url) for page, url in targets if page.name in pages.BUDGETS]
+    if budgeted:
+        print(f"\n{report.BUDGET_HEADER}", file=out, flush=True)
+    for page, url in budgeted:
+        result = load.run(client, url, cookies[page.role], seconds=args.seconds, connections=1)
+        time.sleep(DRAIN)
+        print(report.budget_row(page.name, result, pages.BUDGETS[page.name]), file=out, flush=True)
     print(file=out)
     print(report.memory("web (uvicorn portal.asgi)", portal.peak_rss_mb()), file=out)
     print(report.memory("floor (uvicorn floor_asgi)", floor.peak_rss_mb()), file=out, flush=True)

@@ -1,6 +1,7 @@
 """The table `make bench-http` prints: one row per page, its figures, the floor's run just before
 it, and the ratios (req/s ratio = page ÷ floor, higher is better; p99 ratio = page ÷ floor,
-lower is better). Issue 20's targets: req/s ratio ≥ 0.5, p99 ratio ≤ 2, no errors."""
+lower is better). Issue 20's targets: req/s ratio ≥ 0.5, p99 ratio ≤ 2, no errors; then the
+server-time budgets (p95 of one request after another) and the web process's peak memory."""
 
 from bench.http.load import Result
 
@@ -22,6 +23,24 @@ def row(name: str, role: str, page: Result, floor: Result) -> str:
     )
 
 
+BUDGET_HEADER = (
+    f"{'server time, one connection':<36}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}"
+    f"{'budget':>9}{'errors':>7}"
+)
+
+
+def budget_row(name: str, result: Result, budget_ms: float) -> str:
+    verdict = "met" if result.p95_ms < budget_ms and not result.errors else "MISSED"
+    return (
+        f"{name:<36}{result.requests:9d}{result.p50_ms:9.1f}{result.p95_ms:9.1f}"
+        f"{f'< {budget_ms:g}':>9}{result.errors:7d}  {verdict}"
+    )
+
+
+MEMORY_TARGET_MB = 300
+
+
 def memory(label: str, megabytes: float | None) -> str:
-    figure = f"{megabytes:.0f} MB" if megabytes is not None else "unknown (no /proc)"
-    return f"peak RSS  {label:<34}{figure} (VmHWM)"
+    if megabytes is None:
+        return f"peak RSS  {label:<34}unknown (no /proc)"
+    return f"peak RSS  {label:<34}{megabytes:.0f} MB (VmHWM; target < {MEMORY_TARGET_MB} MB)"
