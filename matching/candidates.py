@@ -9,7 +9,18 @@ indexed region link table, and keeps only people with a skill serving one of the
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Lookup,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -41,6 +52,30 @@ class Pool:
     organisation: dict[tuple[str, int], str] = field(default_factory=dict)  # offer -> org name
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the ids as ONE array parameter (PostgreSQL). An IN list of a few
+    thousand ids costs more in Python than in the database: Django prepares each parameter and
+    psycopg rewrites each placeholder."""
+
+    lookup_name = "any_of"  # used as an expression, never registered on a field
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        # The array as its text form ('{1,2,3}'): psycopg dumps a list of ints item by item in
+        # Python, a few milliseconds for a few thousand.
+        array = "{" + ",".join(str(int(i)) for i in self.rhs) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", [*params, array]
+
+
+def ids_in(column: str, ids) -> Q | _AnyOf:
+    """A filter keeping rows whose `column` is one of `ids` (a plain IN list but on PostgreSQL)."""
+    ids = sorted(set(ids))
+    if connection.vendor != "postgresql" or not ids:
+        return Q(**{f"{column}__in": ids})
+    return _AnyOf(F(column), ids)
+
+
 def _load():
     """Active places in active groups: a person's current load."""
     from groups.models import Membership
@@ -60,45 +95,81 @@ def _load():
     )
 
 
-def people_queryset(*, office_paths):
-    """Approved people with spare capacity serving one of the offices (needs: person_facts)."""
+def people_ids(*, office_paths) -> list[int]:
+    """Ids of the approved profiles (of a user) serving one of the offices, in one query
+    (spare capacity and needs: person_facts)."""
     from portal.models import Region
     from volunteers.models import VolunteerProfile
 
-    # Two steps, both driven by an index: who serves these regions (the region link table's
-    # region_id index, the status read by primary key), then those profiles by primary key.
-    # Status is compared here, not in SQL: SQLite, which keeps no statistics, would otherwise
-    # start from the status index, i.e. from every approved profile.
+    # Driven by an index: who serves these regions (the region link table's region_id index,
+    # the profile read by primary key). Status is compared here, not in SQL: SQLite, which
+    # keeps no statistics, would otherwise start from the status index, i.e. from every
+    # approved profile.
     approved = VolunteerProfile.Status.APPROVED
-    in_region = {
-        pid
-        for pid, status in VolunteerProfile.regions.through.objects.filter(
-            region_id__in=Region.objects.filter(
-                path__in=Region.paths_above_all(office_paths)
-            ).values("pk")
-        ).values_list("volunteerprofile_id", "volunteerprofile__status")
-        if status == approved
-    }
-    # Whether their skills serve one of the needs is checked in person_facts(needs=...), from the
-    # skills it reads anyway: as an EXISTS here PostgreSQL turns it into a semi-join over every
-    # profile holding one of those skills.
-    return (
-        VolunteerProfile.objects.filter(pk__in=sorted(in_region), user__isnull=False)
-        .annotate(load=_load())
-        .filter(load__lt=F("max_groups"))
-        .order_by()
+    return sorted(
+        {
+            pid
+            for pid, status, user_id in VolunteerProfile.regions.through.objects.filter(
+                region_id__in=Region.objects.filter(
+                    path__in=Region.paths_above_all(office_paths)
+                ).values("pk")
+            ).values_list(
+                "volunteerprofile_id", "volunteerprofile__status", "volunteerprofile__user_id"
+            )
+            if status == approved and user_id is not None
+        }
     )
 
 
-def person_facts(profiles, pool: Pool | None = None, *, needs=None, languages=True) -> Pool:
-    """PersonFacts of the given profiles (a queryset), 4 queries whatever their number; with
-    `needs`, only those whose skills serve at least one of them. Without `languages` (no group
-    in question states one, so none can score), their languages are not read."""
+def people_queryset(*, office_paths):
+    """Approved people serving one of the offices, as a queryset (see people_ids)."""
+    from volunteers.models import VolunteerProfile
+
+    return VolunteerProfile.objects.filter(ids_in("pk", people_ids(office_paths=office_paths)))
+
+
+def person_facts(
+    profiles, pool: Pool | None = None, *, needs=None, languages=True, spare=False
+) -> Pool:
+    """PersonFacts of the given profiles (a queryset, or a list of profile ids), 4 queries
+    whatever their number; with `needs`, only those whose skills serve at least one of them;
+    with `spare`, only those with spare capacity. Without `languages` (no group in question
+    states one, so none can score), their languages are not read."""
     from portal.models import User
     from volunteers.models import VolunteerProfile
 
+    known = None if isinstance(profiles, QuerySet) else list(profiles)
+    if known is not None:
+        profiles = VolunteerProfile.objects.filter(ids_in("pk", known))
+
     pool = pool or Pool()
     english = (get_language() or "").startswith("en")
+    serves, skill_names = defaultdict(set), defaultdict(dict)
+
+    def read_skills(of):
+        for pid, zh, en, need in VolunteerProfile.skills.through.objects.filter(
+            of, skill__serves__isnull=False
+        ).values_list(
+            "volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"
+        ):
+            serves[pid].add(need)
+            skill_names[pid].setdefault(need, en if english else zh)
+
+    if needs is not None:
+        # Skills first, so the profile rows (with their name and load looked up one by one) are
+        # read only for the people who serve one of the needs: often fewer than half.
+        # By id when the ids are known: as a sub-select PostgreSQL hash-joins every skill row.
+        read_skills(
+            ids_in("volunteerprofile_id", known)
+            if known is not None
+            else Q(volunteerprofile_id__in=profiles.values("pk"))
+        )
+        needs = set(needs)
+        # Every id kept came from `profiles`: a filter on them alone (on both, PostgreSQL would
+        # multiply the two selectivities and misjudge the plan).
+        profiles = VolunteerProfile.objects.filter(
+            ids_in("pk", [p for p, s in serves.items() if s & needs])
+        )
     if "load" not in profiles.query.annotations:
         profiles = profiles.annotate(load=_load())
     # The name by a correlated look-up, not a join: PostgreSQL would hash-join the whole user
@@ -112,26 +183,21 @@ def person_facts(profiles, pool: Pool | None = None, *, needs=None, languages=Tr
             "max_groups", "qualification", "cleared_for_juveniles", "load",
         )
     )  # fmt: skip
+    if spare:
+        # Compared here rather than in SQL, where the load's subquery would run twice a row.
+        rows = [r for r in rows if r[9] < r[6]]
+    if needs is None:
+        read_skills(ids_in("volunteerprofile_id", [r[0] for r in rows]))
     ids = [r[0] for r in rows]
-    serves, skill_names = defaultdict(set), defaultdict(dict)
-    for pid, zh, en, need in VolunteerProfile.skills.through.objects.filter(
-        volunteerprofile_id__in=ids, skill__serves__isnull=False
-    ).values_list("volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"):
-        serves[pid].add(need)
-        skill_names[pid].setdefault(need, en if english else zh)
-    if needs is not None:
-        needs = set(needs)
-        rows = [r for r in rows if serves[r[0]] & needs]
-        ids = [r[0] for r in rows]
     paths = defaultdict(list)
     for pid, path, name in VolunteerProfile.regions.through.objects.filter(
-        volunteerprofile_id__in=ids
+        ids_in("volunteerprofile_id", ids)
     ).values_list("volunteerprofile_id", "region__path", "region__name"):
         paths[pid].append(path)
         pool.region_names[path] = name
     spoken = defaultdict(set)
     for pid, zh, en in VolunteerProfile.languages.through.objects.filter(
-        volunteerprofile_id__in=ids if languages else []
+        ids_in("volunteerprofile_id", ids if languages else [])
     ).values_list("volunteerprofile_id", "language__name_zh", "language__name_en"):
         spoken[pid].add(en if english else zh)
     status = VolunteerProfile.Status
@@ -174,9 +240,24 @@ def _live_referrals(column: str):
     )
 
 
-def jobs_queryset(*, area_paths=None):
-    """Open jobs of verified organisations with places left, working inside the areas given."""
+def jobs_queryset(*, area_paths=None, need_codes=None):
+    """Open jobs of verified organisations, working inside the areas given (places left:
+    offer_facts(spare=True));
+    with `need_codes`, only jobs serving one of them (none at all when no job can)."""
     from partners.models import JobPlacement
+
+    if need_codes is not None:
+        # A job serves employment, and housing or vocational skills through its benefits: a
+        # job answering none of the needs can never score, so it is not read at all.
+        need_codes = set(need_codes)
+        if not need_codes & set(JOB_SERVES):
+            benefits = [b for b, need in JOB_BENEFIT_SERVES.items() if need in need_codes]
+            if not benefits:
+                return JobPlacement.objects.none()
+            serving = Q()
+            for benefit in benefits:
+                serving |= Q(**{benefit: True})
+            return jobs_queryset(area_paths=area_paths).filter(serving)
 
     today = timezone.localdate()
     jobs = JobPlacement.objects.filter(
@@ -184,7 +265,9 @@ def jobs_queryset(*, area_paths=None):
     )
     if area_paths is not None:
         jobs = jobs.filter(pk__in=_located(JobPlacement.work_locations.through, area_paths))
-    return jobs.annotate(taken=_live_referrals("job")).filter(taken__lt=F("positions"))
+    # Places left are compared in offer_facts(spare=True): as a filter here the live-referral
+    # count would run twice a row (WHERE and SELECT).
+    return jobs.annotate(taken=_live_referrals("job"))
 
 
 def programmes_queryset(*, area_paths=None, need_codes=None):
@@ -199,7 +282,7 @@ def programmes_queryset(*, area_paths=None, need_codes=None):
     if need_codes is not None:
         kinds = [k for k, serves in PROGRAMME_SERVES.items() if set(serves) & set(need_codes)]
         programmes = programmes.filter(kind__in=kinds)
-    return programmes.annotate(taken=_live_referrals("programme")).filter(taken__lt=F("capacity"))
+    return programmes.annotate(taken=_live_referrals("programme"))
 
 
 def _located(through, area_paths):
@@ -213,8 +296,9 @@ def _located(through, area_paths):
     )
 
 
-def offer_facts(jobs, programmes, pool: Pool | None = None) -> Pool:
-    """OfferFacts of the given jobs and programmes (querysets), 5 queries."""
+def offer_facts(jobs, programmes, pool: Pool | None = None, *, spare=False) -> Pool:
+    """OfferFacts of the given jobs and programmes (querysets), 5 queries; with `spare`, only
+    those with places left."""
     from partners.models import JobPlacement, Programme
 
     pool = pool or Pool()
@@ -230,16 +314,18 @@ def offer_facts(jobs, programmes, pool: Pool | None = None) -> Pool:
             "positions", "taken",
         )
     )  # fmt: skip
+    if spare:
+        job_rows = [r for r in job_rows if r[13] < r[12]]  # taken < positions
     job_ids = [r[0] for r in job_rows]
     places = defaultdict(list)
     for jid, path, name in JobPlacement.work_locations.through.objects.filter(
-        jobplacement_id__in=job_ids
+        ids_in("jobplacement_id", job_ids)
     ).values_list("jobplacement_id", "region__path", "region__name"):
         places[jid].append(path)
         pool.region_names[path] = name
     offences = defaultdict(set)
     for jid, code in JobPlacement.excluded_offences.through.objects.filter(
-        jobplacement_id__in=job_ids
+        ids_in("jobplacement_id", job_ids)
     ).values_list("jobplacement_id", "offencecategory__code"):
         offences[jid].add(code)
     for (jid, title, org, org_status, industry, salary, housing, meals, training, state,
@@ -271,9 +357,11 @@ def offer_facts(jobs, programmes, pool: Pool | None = None) -> Pool:
             "opens_on", "closes_on", "capacity", "taken",
         )
     )  # fmt: skip
+    if spare:
+        programme_rows = [r for r in programme_rows if r[9] < r[8]]  # taken < capacity
     areas = defaultdict(list)
     for pid, path, name in Programme.regions.through.objects.filter(
-        programme_id__in=[r[0] for r in programme_rows]
+        ids_in("programme_id", [r[0] for r in programme_rows])
     ).values_list("programme_id", "region__path", "region__name"):
         areas[pid].append(path)
         pool.region_names[path] = name

@@ -134,6 +134,15 @@ def offers_matrix(groups: list[GroupFacts], offers: list[OfferFacts]) -> np.ndar
     able = np.array([o.open and o.places_left > 0 and o.verified for o in offers])
     ok = able[None, :] & (coverage > 0)
     areas = {}
+    # Industries and excluded offences by value, once: a group then looks up the offers in its
+    # forbidden industries and those excluding its offence (most groups forbid none, and few
+    # offers exclude any) instead of testing every offer.
+    by_industry, by_offence = {}, {}
+    for oi, o in enumerate(offers):
+        if o.industry:
+            by_industry.setdefault(o.industry, []).append(oi)
+        for code in o.excluded_offences:
+            by_offence.setdefault(code, []).append(oi)
     for gi, g in enumerate(groups):
         area = execution_area(g.approved_paths, g.office_path)
         if area not in areas:
@@ -141,9 +150,9 @@ def offers_matrix(groups: list[GroupFacts], offers: list[OfferFacts]) -> np.ndar
                 [any(loc.startswith(a) for loc in o.region_paths for a in area) for o in offers]
             )
         ok[gi] &= areas[area]
-        industry = np.array([bool(o.industry) and o.industry in g.forbidden_industries
-                             for o in offers])  # fmt: skip
-        offence = np.array([bool(g.offence) and g.offence in o.excluded_offences for o in offers])
-        ok[gi] &= ~industry & ~offence
+        for industry in g.forbidden_industries:
+            ok[gi, by_industry.get(industry, [])] = False
+        if g.offence:
+            ok[gi, by_offence.get(g.offence, [])] = False
     _exclude(ok, groups, offers)
     return np.where(ok, score, FORBIDDEN)

@@ -81,58 +81,68 @@ def _closeness_reason(value: float) -> str | None:
     return _(reason) if reason else None
 
 
-def score_person(person: PersonFacts, group: GroupFacts) -> Scored:
+def score_person(person: PersonFacts, group: GroupFacts, *, explain: bool = True) -> Scored:
+    """The score and, with `explain`, its reasons (without: the same score, no reasons, which
+    spares translating them for lists that show only scores)."""
     reasons = []
     served = [code for code in group.needs if code in person.serves]
-    for code in sorted(served, key=lambda c: group.needs[c]):
-        reasons.append(_("%(skill)s skill matches") % {"skill": person.skill_names.get(code, code)})
+    if explain:
+        for code in sorted(served, key=lambda c: group.needs[c]):
+            skill = person.skill_names.get(code, code)
+            reasons.append(_("%(skill)s skill matches") % {"skill": skill})
     total = w.COVERAGE * coverage(person.serves, group.needs)
 
     near = closeness(person.region_paths, group.office_path)
     total += w.REGION * near
-    if reason := _closeness_reason(near):
+    if explain and (reason := _closeness_reason(near)):
         reasons.append(reason)
 
     if group.slots:
         common = sorted(person.slots & group.slots)
         total += w.AVAILABILITY * len(common) / len(group.slots)
-        reasons += [_("free on %(day)s %(part)s") % {"day": _day(d), "part": _part(p)}
-                    for d, p in common[:2]]  # fmt: skip
+        if explain:
+            reasons += [_("free on %(day)s %(part)s") % {"day": _day(d), "part": _part(p)}
+                        for d, p in common[:2]]  # fmt: skip
     elif person.slots:
         total += w.AVAILABILITY
-        d, p = min(person.slots)
-        reasons.append(_("free on %(day)s %(part)s") % {"day": _day(d), "part": _part(p)})
+        if explain:
+            d, p = min(person.slots)
+            reasons.append(_("free on %(day)s %(part)s") % {"day": _day(d), "part": _part(p)})
 
     if common_languages := sorted(person.languages & group.languages):
         total += w.LANGUAGE
-        reasons.append(_("speaks %(language)s") % {"language": common_languages[0]})
+        if explain:
+            reasons.append(_("speaks %(language)s") % {"language": common_languages[0]})
 
     if group.supervision_level == "strict" and person.qualification:
         total += w.QUALIFICATION * person.qualification / 3
-        reasons.append(_("qualified for strict supervision"))
+        if explain:
+            reasons.append(_("qualified for strict supervision"))
 
     total += w.LOAD * person.capacity / max(person.max_groups, 1)
     return Scored(person.kind, person.id, round(total, 2), tuple(reasons))
 
 
-def score_offer(offer: OfferFacts, group: GroupFacts) -> Scored:
+def score_offer(offer: OfferFacts, group: GroupFacts, *, explain: bool = True) -> Scored:
+    """As score_person, for a job or programme."""
     reasons = []
     served = [code for code in group.needs if code in offer.serves]
     total = w.COVERAGE * coverage(offer.serves, group.needs)
-    if served:
+    if served and explain:
         names = "、".join(_need(code) for code in served)
         reasons.append(_("answers the need for %(needs)s") % {"needs": names})
     near = closeness(offer.region_paths, group.office_path)
     total += w.REGION * near
-    if reason := _closeness_reason(near):
+    if explain and (reason := _closeness_reason(near)):
         reasons.append(reason)
     if offer.kind == "job":
         answered = {"housing": "housing", "meals": "health", "training": "vocational_skills"}
         useful = sorted(b for b in offer.benefits if answered.get(b) in group.needs)
         if useful:
             total += w.BENEFITS * len(useful) / 3
-            names = "、".join(_benefit(b) for b in useful)
-            reasons.append(_("benefits: %(benefits)s") % {"benefits": names})
+            if explain:
+                names = "、".join(_benefit(b) for b in useful)
+                reasons.append(_("benefits: %(benefits)s") % {"benefits": names})
         if offer.salary_min:
             total += w.SALARY * min(offer.salary_min / w.SALARY_FULL, 1.0)
     return Scored(offer.kind, offer.id, round(total, 2), tuple(reasons))

@@ -128,7 +128,8 @@ def suggestion_decline(request, code):
 @login_required
 def region_overview(request):
     _coordinator_regions(request.user)
-    rows = suggest.region_overview(request.user, per_group=3, limit=50)
+    # The page shows names and scores only: the reasons are not worked out.
+    rows = suggest.region_overview(request.user, per_group=3, limit=50, reasons=False)
     # The overview's groups come without their offices: name them in one query.
     names = dict(
         Region.objects.filter(pk__in={g.judicial_office_id for g, _found in rows}).values_list(

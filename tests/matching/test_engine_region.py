@@ -40,6 +40,24 @@ def test_a_group_whose_needs_are_all_served_is_not_listed(scene, make, regions):
     assert [g for g, _ in region_overview(scene.coordinator)] == [scene.group]
 
 
+def test_the_overview_looks_past_a_window_of_served_groups(scene, make, regions, monkeypatch):
+    """The overview reads the first groups in its order and keeps those with unmet needs; when
+    that window holds too few, the plain filter finds the rest (same groups, same order)."""
+    from matching import suggest
+
+    served = services.group_create(
+        data=group_data(regions, needs={"psychological_support": 1}), created_by=scene.coordinator
+    )
+    counsellor = make.person("心理咨询师")
+    services.member_add(group=served, user=counsellor, role="volunteer",
+                        added_by=scene.coordinator)  # fmt: skip
+    ordered = suggest._coordinated(scene.coordinator).order_by(*suggest.OVERVIEW_ORDER)
+    assert ordered.first() == served  # newest first: the served group opens the window
+    whole = [g for g, _ in region_overview(scene.coordinator, limit=1)]
+    monkeypatch.setattr(suggest, "OVERVIEW_WINDOW", 1)  # the window holds the served group only
+    assert [g for g, _ in region_overview(scene.coordinator, limit=1)] == whole == [scene.group]
+
+
 def test_overview_suggestions_answer_only_the_needs_still_unmet(scene, make):
     counsellor = make.person("心理咨询师", skills=("psychological_counselling",))
     lawyer = make.person("律师", skills=("legal_aid",))
