@@ -17,7 +17,7 @@ from curriculum.selectors import next_session_today, sessions_visible_to
 from groups.models import CorrectionGroup, Membership
 from portal.models import AccountKind, StaffRole
 from portal.selectors import regions_covered_by
-from portal.todo import Todo
+from portal.todo import Todo, capped_count
 
 RUNS_SESSIONS = {StaffRole.Role.COORDINATOR, StaffRole.Role.EDUCATION_OFFICER}
 
@@ -86,8 +86,8 @@ def items(user, roles) -> list[Todo]:
         todos.append(_learner(user))
     if user.is_superuser or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER:
         tomorrow = timezone.localdate() + timedelta(days=1)
-        count = sessions_visible_to(user).filter(starts_at__date=tomorrow).count()
-        todos.append(Todo(_("Sessions tomorrow"), reverse("curriculum:sessions"), count=count))
+        count = capped_count(sessions_visible_to(user).filter(starts_at__date=tomorrow))
+        todos.append(Todo.counted(_("Sessions tomorrow"), reverse("curriculum:sessions"), count))
     if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
         month = timezone.localdate().replace(day=1)
         reached = LearningHours.objects.filter(
@@ -97,11 +97,9 @@ def items(user, roles) -> list[Todo]:
             judicial_office__in=regions_covered_by(user, role=StaffRole.Role.COORDINATOR),
             status=CorrectionGroup.Status.ACTIVE,
         ).filter(~Exists(reached))
+        # Up to portal.todo.CAP ("99+"): the report gives every group and its hours.
+        count = capped_count(below)
         todos.append(
-            Todo(
-                _("Groups below the month's hours"),
-                reverse("curriculum:report"),
-                count=below.count(),
-            )
+            Todo.counted(_("Groups below the month's hours"), reverse("curriculum:report"), count)
         )
     return todos

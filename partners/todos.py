@@ -17,7 +17,7 @@ from groups.models import CorrectionGroup, Membership
 from partners.models import JobPlacement, OrganisationMember, Programme, Referral
 from partners.selectors import referrals_coordinated_by
 from portal.models import AccountKind, StaffRole, User
-from portal.todo import Todo
+from portal.todo import CappedCount, Todo
 
 CLOSING_DAYS = 7
 # Who may hold a lead's or a social worker's place in a group (groups.gate).
@@ -133,10 +133,10 @@ def _group_side(row: dict) -> list[Todo]:
 def _coordinator(row: dict) -> list[Todo]:
     overdue = row["coordinated_overdue"]
     return [
-        Todo(
+        Todo.counted(
             _("Referrals past their deadline"),
             reverse("partners:referrals"),
-            count=overdue,
+            overdue,
             urgent=bool(overdue),
         )
     ]
@@ -156,7 +156,8 @@ def items(user, roles) -> list[Todo]:
         late = referrals_coordinated_by(user).filter(
             status__in=Referral.AWAITING_RESPONSE, respond_by__lt=now
         )
-        figures["coordinated_overdue"] = _scalar(late, "COUNT")
+        # Up to portal.todo.CAP ("99+"): a province's late referrals run to thousands.
+        figures["coordinated_overdue"] = CappedCount(late)
     if not figures:
         return []
     row = User.objects.filter(pk=user.pk).values(**figures).get()

@@ -1,5 +1,6 @@
 """Reading the to-dos of the home page (/me/, portal/templates/portal/dashboard.html) as a person
-sees them: label, link, count, note and whether the item is marked urgent."""
+sees them: label, link, count (and `more` when it reads "99+", past portal.todo.CAP), note and
+whether the item is marked urgent."""
 
 import re
 from types import SimpleNamespace
@@ -22,11 +23,12 @@ def home(client_for, user) -> str:
 def todos(page: str) -> dict[str, SimpleNamespace]:
     found = {}
     for item in ITEM.finditer(page):
-        count = re.search(r'<span class="todo-count">(\d+)</span>', item["rest"])
+        count = re.search(r'<span class="todo-count">(\d+)(\+?)</span>', item["rest"])
         note = re.search(r'<p class="todo-note">(.*?)</p>', item["rest"], re.S)
         found[item["label"]] = SimpleNamespace(
             url=item["url"],
             count=int(count[1]) if count else None,
+            more=bool(count and count[2]),
             note=note[1].strip() if note else "",
             urgent="todo-urgent" in item["classes"].split(),
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.models import AccountKind, StaffRole
-from portal.todo import Todo, progress_steps
+from portal.todo import Todo, capped_count, progress_steps
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
 from volunteers.selectors import leads_a_group, profiles_visible_to, records_decidable_by
 from volunteers.stars import star_progress
@@ -47,7 +47,8 @@ def _approved(profile: VolunteerProfile) -> list[Todo]:
     near = Q(pk__in=[])
     for path in profile.regions.values_list("path", flat=True):
         near |= Q(region__path__startswith=path)
-    nearby = Activity.objects.filter(near, starts_at__gte=now).count()
+    # Up to portal.todo.CAP ("99+"): a volunteer of a whole province would count them all.
+    nearby = capped_count(Activity.objects.filter(near, starts_at__gte=now))
     logged = ServiceRecord.objects.filter(profile=profile, activity=OuterRef("activity"))
     to_log = (
         SignUp.objects.filter(
@@ -68,7 +69,7 @@ def _approved(profile: VolunteerProfile) -> list[Todo]:
     else:
         note = _("The highest star level")
     return [
-        Todo(_("Activities near me"), reverse("volunteers:activities"), count=nearby),
+        Todo.counted(_("Activities near me"), reverse("volunteers:activities"), nearby),
         Todo(_("Hours to log"), reverse("volunteers:hours"), count=to_log, urgent=bool(to_log)),
         Todo(
             _("Stars: %(stars)s of 5") % {"stars": stars.stars},
@@ -90,9 +91,14 @@ def items(user, roles) -> list[Todo]:
             todos += _approved(profile)
     coordinator = user.is_superuser or StaffRole.Role.COORDINATOR in roles
     if coordinator:
-        to_vet = profiles_visible_to(user).filter(status=Status.SUBMITTED).count()
-        todos.append(Todo(_("Profiles to vet"), reverse("volunteers:queue"), count=to_vet))
+        # Counted up to portal.todo.CAP ("99+"): a province holds thousands.
+        to_vet = capped_count(profiles_visible_to(user).filter(status=Status.SUBMITTED))
+        todos.append(Todo.counted(_("Profiles to vet"), reverse("volunteers:queue"), to_vet))
     if coordinator or leads_a_group(user):
-        pending = records_decidable_by(user).filter(status=ServiceRecord.Status.PENDING).count()
-        todos.append(Todo(_("Hours to confirm"), reverse("volunteers:hours_review"), count=pending))
+        pending = capped_count(
+            records_decidable_by(user).filter(status=ServiceRecord.Status.PENDING)
+        )
+        todos.append(
+            Todo.counted(_("Hours to confirm"), reverse("volunteers:hours_review"), pending)
+        )
     return todos

@@ -224,6 +224,20 @@ def test_people_outside_the_group_see_no_group_item(world, referral, client_for)
         assert FOR_GROUP not in todos(home(client_for, person))
 
 
+def test_a_coordinators_late_referrals_are_counted_up_to_the_cap(
+    world, referral, client_for, monkeypatch
+):
+    """Past portal.todo.CAP the item reads "CAP+" (a province has thousands; the list counts)."""
+    monkeypatch.setattr("portal.todo.CAP", 3)
+    referrals(world, 3, due_in=-timedelta(hours=2))  # three late
+    item = todos(home(client_for, world.coordinator))[OVERDUE]
+    assert (item.count, item.more, item.urgent) == (3, False, True)
+    late(referral)  # the fourth
+    item = todos(home(client_for, world.coordinator))[OVERDUE]
+    assert (item.count, item.more, item.urgent) == (3, True, True)
+    assert '<span class="todo-count">3+</span>' in home(client_for, world.coordinator)
+
+
 # --- a fixed number of queries, and Chinese ----------------------------------------------------
 
 
