@@ -9,7 +9,7 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # A volunteer profile that leaves ends its affiliations (volunteers announce it; they
         # import nothing of partners).
-        from partners import gate, threads
+        from partners import gate, listing, threads
         from partners.services import affiliations, organisations
         from portal.changes import subscribe
 
@@ -25,3 +25,5 @@ class PartnersConfig(AppConfig):
         )
         # An ended account leaves its organisations (portal announces it).
         subscribe("portal.User", organisations.on_accounts_left, name="partners.members")
+        # The public lists' cached bodies are dropped when what they show changes.
+        listing.connect()

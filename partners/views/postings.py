@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import forms, selectors, services
+from partners import forms, listing, selectors, services
 from partners.filters import JobFilter, ProgrammeFilter
 from partners.models import JobPlacement, Programme
 from portal.forms import apply_errors
@@ -27,14 +29,24 @@ KINDS = {
 
 
 def _list(request, kind):
-    model, _form, filter_class, rows, _url = KINDS[kind]
-    found = filter_class(request.GET or None, queryset=rows(), request=request)
-    # A bad filter value shows its error and no rows, never an unfiltered list.
-    rows = found.qs if not found.is_bound or found.is_valid() else found.queryset.none()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, f"partners/{kind}_list.html", {"filter": found, "page": page, "kind": kind}
-    )
+    context = {"kind": kind}
+    body, slot = listing.read(request, kind)
+    if body is None:
+        model, _form, filter_class, rows, _url = KINDS[kind]
+        found = filter_class(request.GET or None, queryset=rows(), request=request)
+        # A bad filter value shows its error and no rows, never an unfiltered list.
+        valid = not found.is_bound or found.is_valid()
+        rows = found.qs if valid else found.queryset.none()
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(filter=found, page=page)
+        # The body alone, without the context processors (the page's own render runs them): it
+        # holds nothing of the reader, so every visitor may be served it (partners.listing).
+        body_context = Context({**context, "request": request})
+        body_context.request = request  # {% querystring %} reads the request from here
+        body = get_template(f"partners/_{kind}_list_body.html").template.render(body_context)
+        if valid:  # a wrong value's errors are not kept (anyone may type any)
+            listing.keep(slot, body)
+    return render(request, f"partners/{kind}_list.html", {**context, "body": body})
 
 
 def job_list(request):

@@ -14,6 +14,15 @@ from tests.partners import factories as partner_factories
 
 
 @pytest.fixture(autouse=True)
+def lists_forgotten():
+    """The public lists' cached bodies (partners.listing) outlive a test's rolled-back rows in
+    a shared cache: each test starts from a new generation."""
+    from partners import listing
+
+    listing.changed()
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Licences and logos go to a temporary folder, never the developer's."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

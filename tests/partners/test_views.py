@@ -5,11 +5,15 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groups.models import CorrectionGroup
 from groups.scale import create_groups
+from partners import services
 from partners.models import JobPlacement, Organisation, Referral
 from partners.scale import create_jobs
 from partners.selectors import DASHBOARD_REFERRALS
@@ -206,6 +210,44 @@ def test_the_public_list_filters(world, client_for, django_capture_on_commit_cal
     # A city-wide place of work is found from a county in it, and a county from its city.
     response = anonymous.get(reverse("partners:jobs"), {"region": "440100"})
     assert response.context["page"].paginator.count == 2
+
+
+def test_the_list_is_served_from_the_cache_until_what_it_shows_changes(world, client_for):
+    anonymous, url = client_for(None), reverse("partners:jobs")
+    first = anonymous.get(url, FILTERS).content.decode()
+    assert world.job.title in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client_for(world.owner).get(url, FILTERS)  # the same body for a signed-in reader
+    assert world.job.title in again.content.decode()
+    assert not any("partners_jobplacement" in q["sql"] for q in queries.captured_queries)
+    # A posting closed, an organisation renamed: the next reader sees it at once.
+    services.posting_set_status(posting=world.job, status="closed", changed_by=world.owner)
+    assert world.job.title not in anonymous.get(url, FILTERS).content.decode()
+    world.job.status = JobPlacement.Status.OPEN
+    world.job.save(update_fields=["status"])
+    Organisation.objects.filter(pk=world.organisation.pk).update(name="新名字科技")
+    world.organisation.refresh_from_db()
+    world.organisation.save()
+    assert "新名字科技" in anonymous.get(url, FILTERS).content.decode()
+
+
+def test_searches_and_bad_values_are_not_kept(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from partners import listing
+
+    anonymous, url = client_for(None), reverse("partners:jobs")
+    anonymous.get(url, {"salary": "很多"})
+    anonymous.get(url, {"salary": "4000"})
+    with translation.override("zh-hans"):  # the language the pages were served in
+        # A keyword search is the site search's, for its reader; a repeated field is odd.
+        for query in ({"q": "数控"}, {"region": ["440106", "440100"]}):
+            assert listing.read(RequestFactory().get(url, query), "job") == (None, None)
+        assert listing.read(RequestFactory().get(url, {"salary": "很多"}), "job")[0] is None
+        body = listing.read(RequestFactory().get(url, {"salary": "4000"}), "job")[0]
+        assert world.job.title in body
+    with translation.override("en"):  # each language its own
+        assert listing.read(RequestFactory().get(url, {"salary": "4000"}), "job")[0] is None
 
 
 def test_a_bad_filter_shows_an_error_and_no_rows(world, client_for):
