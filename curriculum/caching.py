@@ -1,5 +1,7 @@
 """Page caching where it is safe: only for anonymous visitors, whose pages are the same for
-everyone. A logged-in learner's lesson page shows their own progress, so it is never cached.
+everyone (the curriculum's Wagtail pages and the public lesson list). A logged-in learner's
+lesson page shows their own progress, so it is never cached whole; only its lesson part, the
+same for everyone, is (lesson_page.html, keyed by the generation below).
 
 A page's cache key carries the curriculum's generation, a number every publish, unpublish or
 move of a curriculum page raises: the calendar lists its themes and a theme its lessons, so a
@@ -33,20 +35,46 @@ def pages_changed(**kwargs) -> None:
 
 
 def connect() -> None:
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-    for signal in (page_published, page_unpublished, page_slug_changed):
+    from portal.models import OffenceCategory
+
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(pages_changed, dispatch_uid=f"curriculum.caching.{id(signal)}")
+    # A page deleted, or a view restriction added or lifted: the lists that show lessons to
+    # visitors change too.
+    post_delete.connect(pages_changed, sender=Page, dispatch_uid="curriculum.caching.deleted")
+    # The lesson list's offence filter offers the active offence categories.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            pages_changed,
+            sender=OffenceCategory,
+            dispatch_uid=f"curriculum.caching.offences.{id(signal)}",
+        )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            pages_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"curriculum.caching.restriction.{id(signal)}",
+        )
 
 
 def serve_cached_for_anonymous(page, serve, request, *args, **kwargs):
+    return cached_for_anonymous(f"page.{page.pk}", serve, request, *args, **kwargs)
+
+
+def cached_for_anonymous(name: str, view, request, *args, **kwargs):
+    """`view`'s response, from the cache for anonymous GETs (per URL with its query, language
+    and generation), rendered and never cached for anyone else."""
     if request.method == "GET" and not request.user.is_authenticated:
-        key_prefix = f"curriculum.page.{page.pk}.{generation()}"
+        key_prefix = f"curriculum.{name}.{generation()}"
 
-        def view(request):
-            return serve(request, *args, **kwargs)
+        def bound(request):
+            return view(request, *args, **kwargs)
 
-        return cache_page(ANONYMOUS_SECONDS, key_prefix=key_prefix)(view)(request)
-    response = serve(request, *args, **kwargs)
+        return cache_page(ANONYMOUS_SECONDS, key_prefix=key_prefix)(bound)(request)
+    response = view(request, *args, **kwargs)
     add_never_cache_headers(response)
     return response

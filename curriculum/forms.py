@@ -1,11 +1,14 @@
 """Forms of the curriculum's own views; every rule beyond a field's type is in the services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Attendance, DeliveryMode, LessonPage
 from curriculum.services import SessionData
 from portal.fields import ModelChoiceField, ModelMultipleChoiceField
+from portal.models import Region
 
 # Attendance minutes are bounded by a day: no session is longer, and no column overflows.
 MINUTES_IN_A_DAY = 24 * 60
@@ -103,14 +106,54 @@ class AssignForm(forms.Form):
         )
 
 
+class _RowsIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class RowsChoiceField(ModelChoiceField):
+    """A ModelChoiceField over rows the view has read already: its check and its widget use
+    them, where Django's would query again for each (the same rows, the same choices)."""
+
+    iterator = _RowsIterator
+
+    def __init__(self, *args, **kwargs):
+        self.rows = []
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for obj in self.rows:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class ReportForm(forms.Form):
-    region = ModelChoiceField(label=_("Region"), queryset=None, to_field_name="code")
+    region = RowsChoiceField(label=_("Region"), queryset=None, to_field_name="code")
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
+        self.fields["region"].queryset = Region.objects.none()
+        self.fields["region"].rows = regions

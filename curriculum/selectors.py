@@ -5,7 +5,18 @@ their own group; anyone else gets 404."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -67,37 +78,73 @@ def current_theme() -> MonthlyThemePage | None:
     )
 
 
-def learning_groups(user: User) -> list[Membership]:
-    """The user's open groups in which they learn (as learner) or lead."""
+def _learning_memberships(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user=user,
+        left_at__isnull=True,
+        role__in=LEARNING_ROLES,
+        group__status=CorrectionGroup.Status.ACTIVE,
+    ).select_related("group")
+
+
+def learning_groups(user: User, *, lesson: LessonPage | None = None) -> list[Membership]:
+    """The user's open groups in which they learn (as learner) or lead. With `lesson`, each
+    membership also carries when its group first opened that lesson (started_at, None if not
+    yet), read in the same query."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.filter(
-            user=user,
-            left_at__isnull=True,
-            role__in=LEARNING_ROLES,
-            group__status=CorrectionGroup.Status.ACTIVE,
-        ).select_related("group")
-    )
-
-
-def lesson_page_context(lesson: LessonPage, user: User) -> dict:
-    """What a lesson page shows a logged-in learner or lead: per group, whether it was opened,
-    when it may be completed, and whether it is done. Nothing for anyone else."""
-    quiz_block = next((b for b in lesson.body if b.block_type == "quiz"), None)
-    memberships = learning_groups(user)
-    if not memberships:
-        return {"learning": [], "quiz_block": quiz_block, "can_answer": False}
-    group_ids = [m.group_id for m in memberships]
-    starts = dict(
-        LessonStart.objects.filter(lesson=lesson, group_id__in=group_ids).values_list(
-            "group_id", "started_at"
+    memberships = _learning_memberships(user)
+    if lesson is None:
+        return list(memberships)
+    # Unique per group and lesson: no order needed (order_by() drops the models' own).
+    started = LessonStart.objects.filter(group=OuterRef("group_id"), lesson=lesson).order_by()
+    done = LessonCompletion.objects.filter(group=OuterRef("group_id"), lesson=lesson).order_by()
+    memberships = list(
+        memberships.annotate(
+            started_at=Subquery(started.values("started_at")[:1]),
+            completion_id=Subquery(done.values("pk")[:1]),
+            completion_at=Subquery(done.values("completed_at")[:1]),
+            completion_score=Subquery(done.values("score")[:1]),
         )
     )
-    done = {
-        c.group_id: c
-        for c in LessonCompletion.objects.filter(lesson=lesson, group_id__in=group_ids)
-    }
+    for membership in memberships:
+        membership.completion = _completion(
+            membership.completion_id,
+            membership.group_id,
+            lesson.pk,
+            membership.completion_score,
+            membership.completion_at,
+        )
+    return memberships
+
+
+def _completion(pk, group_id, lesson_id, score, completed_at) -> LessonCompletion | None:
+    """A completion read as columns of another row (unique per group and lesson), as
+    LessonCompletion.objects.only(...) would give it: the other fields load when used."""
+    if pk is None:
+        return None
+    return LessonCompletion.from_db(
+        "default",
+        ["id", "group_id", "lesson_id", "score", "completed_at"],
+        [pk, group_id, lesson_id, score, completed_at],
+    )
+
+
+def lesson_page_context(
+    lesson: LessonPage, user: User, *, memberships: list[Membership] | None = None
+) -> dict:
+    """What a lesson page shows a logged-in learner or lead: per group, whether it was opened,
+    when it may be completed, and whether it is done. Nothing for anyone else.
+
+    `memberships`: learning_groups(user, lesson=lesson), when the caller has read them already
+    (the page does, to start the clock)."""
+    quiz_block = next((b for b in lesson.body if b.block_type == "quiz"), None)
+    if memberships is None:
+        memberships = learning_groups(user, lesson=lesson)
+    if not memberships:
+        return {"learning": [], "quiz_block": quiz_block, "can_answer": False}
+    starts = {m.group_id: m.started_at for m in memberships}
+    done = {m.group_id: m.completion for m in memberships}
     now = timezone.now()
     learning = []
     for membership in memberships:
@@ -266,6 +313,8 @@ def hours_report(region: Region, month: date) -> QuerySet[CorrectionGroup]:
             total=Coalesce(F("h__total_minutes"), Value(0)),
         )
         .select_related("judicial_office")
+        # What the page and the workbook show: not the case notes and the rest of each group.
+        .only("code", "judicial_office__name")
         .order_by("judicial_office__path", "code")
     )
 
@@ -284,36 +333,57 @@ def hours_summary(rows: QuerySet) -> dict:
 
 def my_lessons(user: User) -> list[dict]:
     """For a learner or lead: each of their groups with its assigned lessons, what is done and
-    this month's hours. Four queries however many groups they lead (one per kind of row)."""
-    memberships = learning_groups(user)
+    this month's hours. Two queries however many groups they lead: the groups with their month's
+    hours, the assignments with their completions (each one row at most per group and month,
+    per group and lesson: unique)."""
+    month = timezone.localdate().replace(day=1)
+    if not user.is_authenticated:
+        return []
+    month_hours = LearningHours.objects.filter(group=OuterRef("group_id"), month=month).order_by()
+    memberships = list(
+        _learning_memberships(user).annotate(
+            hours_id=Subquery(month_hours.values("pk")[:1]),
+            hours_minutes=Subquery(month_hours.values("total_minutes")[:1]),
+        )
+    )
     group_ids = [m.group_id for m in memberships]
     if not group_ids:
         return []
-    completions = {
-        (c.group_id, c.lesson_id): c
-        for c in LessonCompletion.objects.filter(group_id__in=group_ids).only(
-            "group_id", "lesson_id", "completed_at", "score"
-        )
-    }
-    assignments: dict[int, list[LessonAssignment]] = {pk: [] for pk in group_ids}
+    done = LessonCompletion.objects.filter(
+        group=OuterRef("group_id"), lesson=OuterRef("lesson_id")
+    ).order_by()
     rows = (
         LessonAssignment.objects.filter(group_id__in=group_ids)
         .select_related("lesson")
         .only("group_id", "lesson_id", "source", "assigned_at", "lesson__title")
+        .annotate(
+            completion_id=Subquery(done.values("pk")[:1]),
+            completion_at=Subquery(done.values("completed_at")[:1]),
+            completion_score=Subquery(done.values("score")[:1]),
+        )
         .order_by("-assigned_at", "-pk")
     )
+    assignments: dict[int, list[LessonAssignment]] = {pk: [] for pk in group_ids}
     for assignment in rows:
-        assignment.completion = completions.get((assignment.group_id, assignment.lesson_id))
+        assignment.completion = _completion(
+            assignment.completion_id,
+            assignment.group_id,
+            assignment.lesson_id,
+            assignment.completion_score,
+            assignment.completion_at,
+        )
         assignments[assignment.group_id].append(assignment)
-    month = timezone.localdate().replace(day=1)
-    hours = {
-        h.group_id: h for h in LearningHours.objects.filter(group_id__in=group_ids, month=month)
-    }
     return [
         {
             "membership": m,
             "assignments": assignments[m.group_id],
-            "hours": hours.get(m.group_id),
+            "hours": LearningHours.from_db(
+                "default",
+                ["id", "group_id", "month", "total_minutes"],
+                [m.hours_id, m.group_id, month, m.hours_minutes],
+            )
+            if m.hours_id is not None
+            else None,
             "month": month,
         }
         for m in memberships

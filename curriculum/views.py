@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from curriculum import forms, report, selectors, services
+from curriculum import caching, forms, report, selectors, services
 from curriculum.filters import LessonFilter
 from curriculum.models import LessonPage
 from portal import rights
@@ -22,7 +22,15 @@ REPORT_PAGE_SIZE = 50
 
 
 def lesson_list(request):
-    """Published lessons, filtered by stage, audience, offence and delivery; public."""
+    """Published lessons, filtered by stage, audience, offence and delivery; public. The same
+    for every visitor who is not logged in: served from the cache until the next publish (not
+    a search for words, whose index may be written after the publish)."""
+    if request.GET.get("q"):
+        return _lesson_list(request)
+    return caching.cached_for_anonymous("lessons", _lesson_list, request)
+
+
+def _lesson_list(request):
     lessons = LessonFilter(
         request.GET or None,
         request=request,
@@ -164,15 +172,15 @@ def session_detail(request, pk):
 @login_required
 def hours_report(request):
     """Learning hours per group for a region and month, for the region's coordinators."""
-    regions = selectors.report_regions(request.user)
-    if not request.user.is_superuser and not regions.exists():
+    # Read once: for the check, the default region, the form's check and its choices.
+    regions = list(selectors.report_regions(request.user))
+    if not request.user.is_superuser and not regions:
         raise Http404
     today = timezone.localdate()
     data = request.GET.copy()
     data.setdefault("month", f"{today:%Y-%m}")
     if "region" not in data:
-        first = regions.first()
-        data["region"] = first.code if first else ""
+        data["region"] = regions[0].code if regions else ""
     form = forms.ReportForm(data, regions=regions)
     # Observers read the figures only: a group's own learning page is not theirs to open.
     opens_groups = rights.has_right(request.user, rights.GROUPS_VIEW_REGION)

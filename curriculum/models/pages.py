@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from curriculum import routing
 from curriculum.blocks import BaseStreamBlock, LessonStreamBlock, quiz_of
 from portal.text import index_tokens
 
@@ -46,7 +47,15 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class CurriculumIndexPage(Page):
+class FewerQueriesMixin:
+    """Wagtail's check of view restrictions before serving, in one query rather than two
+    (curriculum.routing)."""
+
+    def get_view_restrictions(self):
+        return routing.view_restrictions(self)
+
+
+class CurriculumIndexPage(FewerQueriesMixin, Page):
     """The front of the curriculum: this year's monthly themes as a calendar, and the way into
     the standing series. One per site, so links and rules can find it."""
 
@@ -75,8 +84,16 @@ class CurriculumIndexPage(Page):
 
         return serve_cached_for_anonymous(self, super().serve, request, *args, **kwargs)
 
+    def route(self, request, path_components):
+        """Every page below in two queries, whatever its depth (curriculum.routing)."""
+        if path_components:
+            found = routing.route_below(self, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
-class MonthlyThemePage(Page):
+
+class MonthlyThemePage(FewerQueriesMixin, Page):
     """每月一主题: one theme a month (家风教育, 人生规划, 革命传统 ...) and the lessons that
     carry it. On the first of its month every open group is given its lessons (curriculum.tasks)."""
 
@@ -143,7 +160,7 @@ class MonthlyThemePage(Page):
         return serve_cached_for_anonymous(self, super().serve, request, *args, **kwargs)
 
 
-class LessonSeriesIndexPage(Page):
+class LessonSeriesIndexPage(FewerQueriesMixin, Page):
     """Where the standing series live: lessons that are not tied to a month."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -163,7 +180,7 @@ class LessonSeriesIndexPage(Page):
         return context
 
 
-class LessonSeriesPage(Page):
+class LessonSeriesPage(FewerQueriesMixin, Page):
     """A standing series such as 入矫第一课 (stage: entry) or the traffic-law lessons for 危险驾驶
     (offence). Its stage and offences are the assignment rule: a group of that stage, or with one
     of those offences, is given the series' lessons."""
@@ -206,7 +223,7 @@ class LessonSeriesPage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(FewerQueriesMixin, Page):
     """One lesson: what it teaches, to whom, how long it takes and how it is delivered. Online
     learners open it, spend its time and answer its quiz; offline it is the plan of a session."""
 
@@ -288,20 +305,34 @@ class LessonPage(Page):
         return _lines(self.objectives)
 
     def get_context(self, request, *args, **kwargs):
-        from curriculum import selectors
+        from curriculum import caching, selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_page_context(self, request.user))
+        if not getattr(request, "is_preview", False):
+            # The lesson's own part of the page is cached (lesson_page.html) until the next
+            # publish; a preview shows a draft, never cached.
+            context["pages_generation"] = caching.generation()
+            context["fragment_seconds"] = caching.ANONYMOUS_SECONDS
+        memberships = getattr(self, "_learning_groups", None)
+        context.update(selectors.lesson_page_context(self, request.user, memberships=memberships))
         return context
 
     def serve(self, request, *args, **kwargs):
+        from curriculum import selectors
         from curriculum.caching import serve_cached_for_anonymous
         from curriculum.services import lesson_open_for_user
 
         if request.method == "GET" and request.user.is_authenticated:
-            lesson_open_for_user(lesson=self, user=request.user)
+            # Read once, for the clock and for the page (get_context): this instance is the
+            # request's own, made by routing.
+            self._learning_groups = selectors.learning_groups(request.user, lesson=self)
+            lesson_open_for_user(lesson=self, user=request.user, memberships=self._learning_groups)
 
         return serve_cached_for_anonymous(self, super().serve, request, *args, **kwargs)
+
+
+# Passing through the learning centre routes as Wagtail would (it resolves the same pages).
+routing.ROUTES_LIKE_PAGE.add(CurriculumIndexPage.route)
 
 
 def first_of_month(day: date) -> date:

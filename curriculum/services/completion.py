@@ -34,22 +34,45 @@ def lesson_open(*, lesson: LessonPage, group: CorrectionGroup) -> LessonStart:
     return start
 
 
-def lesson_open_for_user(*, lesson: LessonPage, user: User) -> None:
-    """A learner or lead opened the lesson page: start the clock for each of their open groups."""
+def lesson_open_for_user(
+    *, lesson: LessonPage, user: User, memberships: list[Membership] | None = None
+) -> None:
+    """A learner or lead opened the lesson page: start the clock for each of their open groups.
+
+    `memberships`, when given, are selectors.learning_groups(user, lesson=lesson): each knows
+    whether its group opened the lesson already (started_at), so a page seen again writes
+    nothing, and those that start now are given their time."""
     if lesson.delivery_mode == DeliveryMode.OFFLINE:
         return
-    group_ids = Membership.objects.filter(
-        user=user,
-        left_at__isnull=True,
-        role__in=LEARNING_ROLES,
-        group__status=CorrectionGroup.Status.ACTIVE,
-    ).values_list("group_id", flat=True)
+    if memberships is None:
+        group_ids = list(
+            Membership.objects.filter(
+                user=user,
+                left_at__isnull=True,
+                role__in=LEARNING_ROLES,
+                group__status=CorrectionGroup.Status.ACTIVE,
+            ).values_list("group_id", flat=True)
+        )
+    else:
+        group_ids = [m.group_id for m in memberships if m.started_at is None]
+    if not group_ids:
+        return
     # One insert for all their groups, whatever their number; a group that opened the lesson
     # before keeps its first time (the unique constraint turns the insert into nothing).
     LessonStart.objects.bulk_create(
         [LessonStart(group_id=group_id, lesson=lesson) for group_id in group_ids],
         ignore_conflicts=True,
     )
+    if memberships is not None:
+        # Read back rather than assume: a request racing this one may have been first.
+        started = dict(
+            LessonStart.objects.filter(lesson=lesson, group_id__in=group_ids).values_list(
+                "group_id", "started_at"
+            )
+        )
+        for membership in memberships:
+            if membership.started_at is None:
+                membership.started_at = started.get(membership.group_id)
 
 
 def grade(quiz: dict | None, answers: dict[str, str]) -> tuple[int | None, dict]:

@@ -1,0 +1,70 @@
+"""Serving a curriculum page in a fixed, small number of queries, whatever its depth.
+
+Wagtail's own routing walks the URL one slug at a time, two queries a level (the child, then
+its specific row): six for a lesson three levels under the learning centre. Here the learning
+centre resolves the rest of the path in one query over its descendants' url_path (which Wagtail
+keeps as the chain of slugs) and fetches the specific page in a second. When anything looks
+unusual (a page type with its own routing on the way, a gap or a duplicate in the chain) it
+hands over to Wagtail's walk, so the answer is always the one Wagtail would give.
+
+The view restrictions of a page and its ancestors (checked by Wagtail before serving) are read
+in one query instead of two: the ancestors' paths follow from the page's own path.
+"""
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from wagtail.models import Page, PageViewRestriction
+
+
+def _walks_like_a_page(page: Page) -> bool:
+    """Whether passing through `page` does what Page.route does (no routing of its own)."""
+    model = page.specific_class
+    return model is not None and getattr(model, "route", None) in ROUTES_LIKE_PAGE
+
+
+def route_below(page: Page, request, path_components: list[str]):
+    """The route Wagtail's Page.route would find from `page` for `path_components`, or None
+    when this fast path cannot tell (the caller then walks as Wagtail does)."""
+    n = len(path_components)
+    url_paths = [page.url_path + "/".join(path_components[:i]) + "/" for i in range(1, n + 1)]
+    chain = list(
+        Page.objects.filter(
+            path__startswith=page.path,
+            depth__gt=page.depth,
+            depth__lte=page.depth + n,
+            url_path__in=url_paths,
+        ).order_by("depth")
+    )
+    if len(chain) != n:  # missing (a 404, for Wagtail's walk to raise) or ambiguous
+        return None
+    parent = page
+    for depth, (url_path, found) in enumerate(zip(url_paths, chain, strict=True), page.depth + 1):
+        if (
+            found.url_path != url_path
+            or found.depth != depth
+            or found.path[: -Page.steplen] != parent.path
+        ):
+            return None
+        if found is not chain[-1] and not _walks_like_a_page(found):
+            return None
+        parent = found
+    target = chain[-1].specific
+    # As Wagtail's walk does: the parent is known, so page.get_parent() costs no query.
+    target._cached_parent_obj = chain[-2] if n > 1 else page
+    return target.route(request, [])
+
+
+def view_restrictions(page: Page):
+    """Page.get_view_restrictions() in one query: the restrictions on the page and on each of
+    its ancestors, an alias counting as the page it is an alias of."""
+    ancestors = [page.path[:end] for end in range(Page.steplen, len(page.path), Page.steplen)]
+    sources = (
+        Page.objects.filter(path__in=ancestors)
+        .annotate(source=Coalesce("alias_of_id", "id"))
+        .values("source")
+    )
+    own = page.alias_of_id or page.pk
+    return PageViewRestriction.objects.filter(Q(page_id=own) | Q(page_id__in=sources))
+
+
+ROUTES_LIKE_PAGE = {Page.route}
