@@ -7,6 +7,8 @@ which one Python call per pair could not do in time. A pair that fails a hard co
 answers none of the group's needs, is FORBIDDEN.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from groups.rules import execution_area
@@ -17,15 +19,18 @@ from portal.models import Region
 
 PARTS = ("morning", "afternoon", "evening")
 BENEFIT_NEED = {"housing": "housing", "meals": "health", "training": "vocational_skills"}
-_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 11)], dtype=np.int64)
 
 
+_SLOT_BIT = {(day, part): 1 << (day * 3 + i) for day in range(7) for i, part in enumerate(PARTS)}
+
+
+@lru_cache(maxsize=4096)  # people share a few hundred patterns (read.slots_from_bits)
 def _bits(slots) -> int:
-    return sum(1 << (day * 3 + PARTS.index(part)) for day, part in slots)
+    return sum(_SLOT_BIT[slot] for slot in slots)
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
-    return _POPCOUNT[values & 0x7FF] + _POPCOUNT[(values >> 11) & 0x7FF]
+    return np.bitwise_count(values).astype(np.int64)
 
 
 def _coverage(groups, serves_of) -> np.ndarray:
@@ -51,12 +56,21 @@ def _near(groups, region_paths_of, *, covering: bool):
     offices = sorted({g.office_path for g in groups})
     near = np.zeros((len(offices), len(region_paths_of)))
     covers = np.zeros((len(offices), len(region_paths_of)), dtype=bool)
+    # Candidates serve a few hundred distinct regions at most: each office is compared with
+    # each distinct region once, and a candidate takes the best of its regions' (by index).
+    regions = sorted({p for paths in region_paths_of for p in paths})
+    index = {p: i for i, p in enumerate(regions)}
+    owner = np.array([ci for ci, paths in enumerate(region_paths_of) for _ in paths], dtype=np.intp)
+    region = np.array([index[p] for paths in region_paths_of for p in paths], dtype=np.intp)
     for oi, office in enumerate(offices):
-        for ci, paths in enumerate(region_paths_of):
-            level = max((Region.shared_level(p, office) for p in paths), default=0)
-            near[oi, ci] = w.CLOSENESS.get(level, 0.0)
-            if covering:
-                covers[oi, ci] = any(office.startswith(p) for p in paths)
+        levels = np.array([Region.shared_level(p, office) for p in regions], dtype=np.int64)
+        level = np.zeros(len(region_paths_of), dtype=np.int64)  # max(..., default=0)
+        np.maximum.at(level, owner, levels[region])
+        closeness = [w.CLOSENESS.get(x, 0.0) for x in range(int(level.max(initial=0)) + 1)]
+        near[oi] = np.array(closeness)[level]
+        if covering:
+            inside = np.array([office.startswith(p) for p in regions], dtype=bool)
+            np.logical_or.at(covers[oi], owner, inside[region])
     row_of = {office: oi for oi, office in enumerate(offices)}
     rows = np.array([row_of[g.office_path] for g in groups], dtype=np.int64)
     return near[rows], covers[rows]

@@ -139,7 +139,8 @@ def refresh_groups(group_ids: list[int]) -> int:
         groups = list(
             _active_groups()
             .filter(pk__in=group_ids[start : start + BATCH])
-            .select_related("judicial_office")
+            # The offence too: group_facts reads it, one query a group otherwise.
+            .select_related("judicial_office", "offence")
         )
         with translation.override("zh-hans"):
             found += _store_and_tell(

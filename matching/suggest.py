@@ -120,18 +120,26 @@ def _best(
         )
         for kind in KINDS
     }
+    # Each kind's columns gathered once, not once a group.
+    by_kind = {
+        kind: (people_scores if kind in PEOPLE else offer_scores)[:, columns[kind]]
+        for kind in KINDS
+    }
     result = []
     for gi, group in enumerate(facts):
         lists = _empty()
         for kind in KINDS:
-            source, scores = (
-                (pool.people, people_scores) if kind in PEOPLE else (pool.offers, offer_scores)
-            )
+            source = pool.people if kind in PEOPLE else pool.offers
             cols = columns[kind]
             if not cols:
                 continue
-            row = scores[gi, cols]
+            row = by_kind[kind][gi]
             allowed = np.flatnonzero(row > FORBIDDEN)
+            if 0 < per_kind < len(allowed):
+                # Only those scoring at least the per_kind-th best can make the list (ties
+                # included), so a thousand candidates need not all be sorted.
+                floor = np.partition(row[allowed], len(allowed) - per_kind)[-per_kind]
+                allowed = allowed[row[allowed] >= floor]
             # Best score first, ties broken by id, so lists are stable between refreshes.
             order = allowed[np.lexsort((ids[kind][allowed], -row[allowed]))][:per_kind]
             lists[kind] = [
@@ -164,9 +172,14 @@ def suggestions_for_group(group: CorrectionGroup, *, per_kind: int = 5) -> dict:
     applied. A group with no needs (or a closed one) gets empty lists."""
     if group.status != CorrectionGroup.Status.ACTIVE:
         return _empty()
-    ((_, lists),) = suggestions_for_groups(
-        CorrectionGroup.objects.filter(pk=group.pk), per_kind=per_kind
+    loaded = all(
+        field.is_cached(group)
+        for field in (CorrectionGroup.judicial_office.field, CorrectionGroup.offence.field)
     )
+    # The group as given when its office and offence came with it (the page's own read), so
+    # it is not read again.
+    groups = [group] if loaded else CorrectionGroup.objects.filter(pk=group.pk)
+    ((_, lists),) = suggestions_for_groups(groups, per_kind=per_kind)
     return lists
 
 
