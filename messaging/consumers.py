@@ -13,17 +13,21 @@ membership ends (group.member_removed, group.closed) without any hook in groups/
 thread, also when its provider's events say a place may have changed (messaging.subjects).
 """
 
+import logging
+
 from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from messaging import online, selectors, services
+from messaging import broadcast, online, selectors, services
 from messaging.broadcast import room_group
 from messaging.presentation import message_dict
 from messaging.subjects import recheck_prefixes
 from portal.consumers import CLOSE_FORBIDDEN, PortalConsumer
 from portal.converters import parse_id
 from portal.events import user_group
+
+logger = logging.getLogger(__name__)
 
 # A message is at most 2,000 characters; a frame far above that is not a person typing.
 MAX_FRAME = 16 * 1024
@@ -35,6 +39,12 @@ def _int(value) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return parse_id(value, low=0)
     return None
+
+
+def _deferring(service, kwargs: dict):
+    """Run a service, collecting the room frames it publishes: (its result, the frames)."""
+    with broadcast.deferred() as frames:
+        return service(**kwargs), frames
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -118,7 +128,7 @@ class ChatConsumer(PortalConsumer):
         socket). Returns the service's result, or None when it refused. A refused send's error
         names its client_id, so the browser knows which message of its outbox was refused."""
         try:
-            return await database_sync_to_async(service)(**kwargs)
+            result, frames = await database_sync_to_async(_deferring)(service, kwargs)
         except ValidationError as error:
             code = getattr(error, "code", None) or "invalid"
             if code == "forbidden":
@@ -131,6 +141,14 @@ class ChatConsumer(PortalConsumer):
             else:
                 await self.send_error(code, _validation_message(error))
             return None
+        # The room's frames the service committed (a new message, an edit, a read receipt),
+        # sent from here rather than from the database thread (messaging.broadcast.deferred).
+        for group, layer_message in frames:
+            try:
+                await self.channel_layer.group_send(group, layer_message)
+            except Exception:  # as on_commit(robust=True): the action is stored; resume fills in
+                logger.exception("could not send %s to %s", layer_message["event"]["type"], group)
+        return result
 
     async def on_send(self, content):
         body, reply_to = content.get("body", ""), content.get("reply_to")
