@@ -25,7 +25,9 @@ class MonthFigure(models.Model):
         ]
         # What a dashboard reads, from the index alone on PostgreSQL (include: the covered
         # columns; other databases build the same indexes without them): one month of every
-        # figure, and twelve months (or one month per child region) of a few figures.
+        # figure, and twelve months (or one month per child region) of a few figures: across
+        # every region by key (a province), or region by region of a smaller subtree (a county
+        # reads its own few regions' rows instead of every region's).
         indexes = [
             models.Index(
                 fields=["month", "region"],
@@ -36,6 +38,11 @@ class MonthFigure(models.Model):
                 fields=["key", "month", "region"],
                 include=["value"],
                 name="monthfigure_key_month",
+            ),
+            models.Index(
+                fields=["region", "key", "month"],
+                include=["value"],
+                name="monthfigure_region_key_month",
             ),
         ]
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dashboards import caching
 from dashboards import months as m
 from dashboards.compute import Cells, Context, Counter, counters
 from dashboards.models import MonthFigure
@@ -143,4 +144,10 @@ def _store(counter: Counter, months: list[date], regions, cells: Cells) -> int:
         )
         for start in range(0, len(gone), 2000):
             MonthFigure.objects.filter(pk__in=gone[start : start + 2000]).delete()
+        if differ or gone:
+            # Cached pages are stale: now, for whoever reads inside this transaction (an outer
+            # one held by the caller, as in tests), and again after the commit, so that a page
+            # read meanwhile from the figures before it is not kept under the new generation.
+            caching.figures_changed()
+            transaction.on_commit(caching.figures_changed, robust=True)
     return len(differ) + len(gone)

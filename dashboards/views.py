@@ -7,13 +7,19 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from dashboards import export, selectors
+from dashboards import caching, export, selectors
+from dashboards import figures as f
 from dashboards import months as m
 from portal.models import Region
 
+BODY = "dashboards/includes/board.html"
+# The sorts a cached body may have: by region name (""), or by a comparison column.
+SORTS = {"", *f.HEADLINE}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -55,29 +61,45 @@ def home(request):
 
 @login_required
 def region_dashboard(request, code):
-    region = _region(request, code)
+    region = _region(request, code)  # the reader's right, on every request, before the cache
     month, error = _month(request)
     context = {"region": region, "month": month, "month_text": f"{month:%Y-%m}", "error": error}
     if error:
-        return render(request, "dashboards/dashboard.html", context, status=400)
+        return _page(request, context, status=400)
     sort = request.GET.get("sort", "")
     descending = request.GET.get("dir", "desc") != "asc"
-    board = selectors.dashboard(region, month, sort=sort, descending=descending)
-    before, after = selectors.months_choice(month)
-    context.update(
-        board=board,
-        columns=_sort_links(board, month, sort, descending),
-        comparison=[
-            (child, [child.values[c.key] for c in board.columns]) for child in board.comparison
-        ],
-        charts=board.charts(),
-        sort=sort,
-        descending=descending,
-        before=before,
-        after=after,
-        this_month=m.this_month(),
-    )
-    return render(request, "dashboards/dashboard.html", context)
+    # An unknown sort is shown back in the page (data-sort): such a page is not cached.
+    body, slot = caching.read(region, month, sort, descending) if sort in SORTS else (None, None)
+    if body is None:
+        board = selectors.dashboard(region, month, sort=sort, descending=descending)
+        before, after = selectors.months_choice(month)
+        body = render_to_string(
+            BODY,
+            {
+                **context,
+                "board": board,
+                "columns": _sort_links(board, month, sort, descending),
+                "comparison": [
+                    (child, [child.values[c.key] for c in board.columns])
+                    for child in board.comparison
+                ],
+                "charts": board.charts(),
+                "sort": sort,
+                "descending": descending,
+                "before": before,
+                "after": after,
+                "this_month": m.this_month(),
+            },
+        )
+        caching.keep(slot, body)
+    return _page(request, {**context, "content": mark_safe(body)})  # noqa: S308 - our render
+
+
+def _page(request, context, *, status=200):
+    """The page around a body (or around the error alone)."""
+    if "content" not in context:
+        context["content"] = render_to_string(BODY, context)
+    return render(request, "dashboards/dashboard.html", context, status=status)
 
 
 def _sort_links(board, month: date, sort: str, descending: bool):
@@ -115,12 +137,7 @@ def printable(request, code):
     region = _region(request, code)
     month, error = _month(request)
     if error:
-        return render(
-            request,
-            "dashboards/dashboard.html",
-            {"region": region, "month": month, "error": error},
-            status=400,
-        )
+        return _page(request, {"region": region, "month": month, "error": error}, status=400)
     board = selectors.dashboard(region, month)
     return render(
         request,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from curriculum import services as curriculum_services
@@ -29,6 +30,14 @@ from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
 
 A, B, C = "440106005", "440106006", "440104003"
 TIANHE, YUEXIU, CITY, PROVINCE = "440106", "440104", "440100", "440000"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """No dashboard body cached by another test: region ids come back after a rollback."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def staff(role: str, code: str, regions):
