@@ -7,16 +7,21 @@ syntax and never raises: unknown filter values are ignored (and named), pages ou
 brought back into range.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from math import ceil
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Industry, Region, User
 from search.access import grants_for
-from search.backends import FACETS, Query, SearchUnavailable, get_backend
+from search.backends import FACETS, GENERATION, Query, SearchUnavailable, get_backend
 from search.documents import KINDS
 from search.text import highlight, query_tokens, snippet
 
@@ -24,6 +29,12 @@ PAGE_SIZE = 20
 # Engines page through at most 10,000 hits (Elasticsearch's default window); so do we.
 MAX_RESULTS = 10_000
 MAX_PAGE = MAX_RESULTS // PAGE_SIZE
+# A page of results is kept in the shared cache for at most this long, keyed by everything it
+# depends on (words, filters, page, the user's grants, language) and the index's generation, so
+# a write to the index is seen at once; the backend says when a shown document ends (`until`)
+# and the entry does not outlive that. Never shared across grants: two people share an entry
+# only when they may see exactly the same documents.
+CACHE_SECONDS = 300
 FACET_LABELS = {
     "kind": _("Kind"),
     "region": _("Region"),
@@ -75,6 +86,10 @@ class SearchResults:
     facets: list[Facet] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     unavailable: bool = False
+    # Where these results are kept in the cache and until when ("" and None: not kept); the
+    # page's rendered part is kept beside them, as long (search.views).
+    cache_key: str = ""
+    cached_until: datetime | None = None
 
     @property
     def searched(self) -> bool:
@@ -136,15 +151,20 @@ def search_query(
     if not tokens:
         return results
     page = min(_page_number(page), MAX_PAGE)
+    grants = grants_for(user)
+    backend = get_backend()
+    key = _cache_key(backend, results, grants, backend_filters, page)
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return cached
     query = Query(
         tokens=tuple(tokens),
-        grants=grants_for(user),
+        grants=grants,
         now=timezone.now(),
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
         **backend_filters,
     )
-    backend = get_backend()
     try:
         found = backend.search(query)
         pages = min(ceil(found.total / PAGE_SIZE), MAX_PAGE)
@@ -169,7 +189,35 @@ def search_query(
         if row.kind in KINDS
     ]
     results.facets = _facets(found.facets, kept)
+    if key and found.timed:
+        seconds = CACHE_SECONDS
+        if found.expires is not None:
+            seconds = min(seconds, int((found.expires - query.now).total_seconds()))
+        if seconds > 0:
+            results.cache_key, results.cached_until = key, query.now + timedelta(seconds=seconds)
+            cache.set(key, results, seconds)
     return results
+
+
+def _cache_key(backend, results: SearchResults, grants, backend_filters, page) -> str:
+    """The key of one page of results, or "" for a backend whose answers are not cached."""
+    if backend.name != "database":
+        return ""
+    raw = json.dumps(
+        [
+            results.text,
+            results.tokens,
+            sorted(results.filters.items()),
+            sorted(backend_filters.items()),
+            results.ignored,
+            page,
+            [grants.everything, sorted(grants.ordinary), sorted(grants.staff)],
+            get_language(),
+        ],
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return f"search.results.{GENERATION.value()}.{digest}"
 
 
 def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list[Facet]:

@@ -1,5 +1,6 @@
 """Search's view of Chinese text: the words come from the core (portal.text: jieba, once, with
-the domain's words); here the plain text, snippets and highlights of results."""
+the domain's words), a query's cut from the same dictionary shared between processes
+(search.lexicon); here the plain text, snippets and highlights of results."""
 
 import re
 from html import escape
@@ -7,7 +8,8 @@ from html import escape
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.text import MAX_QUERY_CHARS, index_tokens, query_tokens
+from portal.text import MAX_QUERY_CHARS, index_tokens
+from search.lexicon import query_tokens
 
 __all__ = ["MAX_QUERY_CHARS", "highlight", "index_tokens", "plain_text", "query_tokens", "snippet"]
 

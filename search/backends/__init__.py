@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 
+from portal.page_cache import Generation
 from search.access import Grants
 
 FACETS = ("kind", "region", "industry", "stage")
@@ -40,6 +42,21 @@ class Found:
     total: int
     rows: list[Row]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # When the backend says so (timed): the first moment a matching document stops being
+    # visible (its `until`), None when none will; the answer holds until then or a change.
+    timed: bool = False
+    expires: datetime | None = None
+
+
+# Raised by every write to an index, so answers cached under the old number are never read again.
+GENERATION = Generation("search.generation")
+
+
+def index_changed() -> None:
+    """An index was written: at once (this connection's later searches see the change) and again
+    after the commit (a search of another connection in between may have cached the old rows)."""
+    GENERATION.bump()
+    transaction.on_commit(GENERATION.bump)
 
 
 class SearchUnavailable(Exception):

@@ -5,9 +5,13 @@ Every part of a query, text, permissions and facet filters, is one WHERE clause,
 its total and its facet counts all come from the same rows.
 """
 
-from django.db import connection, transaction
+from datetime import UTC
 
-from search.backends import FACETS, Found, Query, Row
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from search.backends import FACETS, Found, Query, Row, index_changed
 from search.documents import Doc
 from search.models import SearchDocument
 
@@ -32,9 +36,11 @@ class DatabaseBackend:
             for kind, ids in by_kind.items():
                 SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
             SearchDocument.objects.bulk_create([self._row(d) for d in docs], batch_size=500)
+        index_changed()
 
     def delete(self, kind: str, ids) -> None:
         SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+        index_changed()
 
     def replace_kind(self, kind: str, batches) -> int:
         """Rebuild one kind in one transaction: searches see the old documents until commit."""
@@ -44,6 +50,7 @@ class DatabaseBackend:
             for docs in batches:
                 SearchDocument.objects.bulk_create([self._row(d) for d in docs], batch_size=500)
                 count += len(docs)
+        index_changed()
         return count
 
     def digests(self, kind: str) -> dict[int, str]:
@@ -53,6 +60,7 @@ class DatabaseBackend:
 
     def clear(self) -> None:
         SearchDocument.objects.all().delete()
+        index_changed()
 
     @staticmethod
     def _row(doc: Doc) -> SearchDocument:
@@ -78,12 +86,18 @@ class DatabaseBackend:
     def search(self, query: Query) -> Found:
         if connection.vendor == "postgresql":
             joins, where, params, rank = self._postgres(query)
+            base = f"FROM {TABLE} d {joins} WHERE {where}"
+            if query.facets:
+                with connection.cursor() as cursor:
+                    return self._postgres_one_pass(cursor, base, params, rank, query)
+            rank += " DESC"
         else:
             joins, where, params, rank = self._sqlite(query)
         base = f"FROM {TABLE} d {joins} WHERE {where}"
+        expires = None
         with connection.cursor() as cursor:
             if query.facets:
-                facets, total = self._facets(cursor, base, params)
+                facets, total, expires = self._facets(cursor, base, params, _now(query))
             else:  # rows only: the total is what the page of rows holds
                 facets, total = {name: {} for name in FACETS}, None
             rows = []
@@ -96,32 +110,63 @@ class DatabaseBackend:
                 rows = [Row(*r) for r in cursor.fetchall()]
         if total is None:
             total = query.offset + len(rows)
-        return Found(total=total, rows=rows, facets=facets)
+        return Found(total=total, rows=rows, facets=facets, timed=query.facets, expires=expires)
 
-    def _facets(self, cursor, base, params):
-        """Counts per facet value, and the total, over the matching rows."""
-        facets = {name: {} for name in FACETS}
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT GROUPING(d.kind, d.region, d.industry, d.stage), "  # noqa: S608
-                f"d.kind, d.region, d.industry, d.stage, count(*) {base} "
-                "GROUP BY GROUPING SETS ((d.kind), (d.region), (d.industry), (d.stage), ())",
-                params,
+    @staticmethod
+    def _postgres_one_pass(cursor, base, params, rank, query: Query) -> Found:
+        """Facet counts, total, first end and the page of rows from one pass over the matching
+        rows: each is read (and ranked) once, not once for the counts and again for the page."""
+        cursor.execute(
+            f"""WITH m AS MATERIALIZED (
+                SELECT d.id, d.kind, d.region, d.industry, d.stage, d.until, d.object_id,
+                    {rank} AS r {base}
+            ), f AS (
+                SELECT GROUPING(kind, region, industry, stage) AS g, kind, region, industry,
+                    stage, count(*) AS n, min(until) FILTER (WHERE until >= %s) AS e
+                FROM m GROUP BY GROUPING SETS ((kind), (region), (industry), (stage), ())
+            ), t AS (
+                SELECT id, kind, object_id, r FROM m
+                ORDER BY r DESC, kind, object_id LIMIT %s OFFSET %s
             )
-            total = 0
-            # GROUPING's bits: kind 8, region 4, industry 2, stage 1 (a set bit: not grouped).
-            columns = {7: "kind", 11: "region", 13: "industry", 14: "stage"}
-            for grouping, *values, count in cursor.fetchall():
-                if grouping == 15:
-                    total = count
-                elif grouping in columns:
-                    name = columns[grouping]
-                    value = values[FACETS.index(name)]
-                    if value:
-                        facets[name][value] = count
-            return facets, total
-        cursor.execute(f"SELECT count(*) {base}", params)  # noqa: S608
-        total = cursor.fetchone()[0]
+            SELECT f.g, f.kind, f.region, f.industry, f.stage, f.n, f.e,
+                NULL::real, NULL::bigint, NULL, NULL, NULL FROM f
+            UNION ALL
+            SELECT NULL, t.kind, NULL, NULL, NULL, NULL, NULL, t.r, t.object_id, d.title,
+                d.body, d.url FROM t JOIN {TABLE} d ON d.id = t.id""",  # noqa: S608
+            [*params, _now(query), query.limit, query.offset],
+        )
+        facets = {name: {} for name in FACETS}
+        total, expires, ranked = 0, None, []
+        # GROUPING's bits: kind 8, region 4, industry 2, stage 1 (a set bit: not grouped).
+        columns = {7: "kind", 11: "region", 13: "industry", 14: "stage"}
+        for row in cursor.fetchall():
+            grouping, *values, count, first_end, rank_of, object_id, title, body, url = row
+            if rank_of is not None:  # a row of the page
+                ranked.append(
+                    (-rank_of, values[0], object_id, Row(values[0], object_id, title, body, url))
+                )
+            elif grouping == 15:
+                total, expires = count, first_end
+            elif grouping in columns:
+                name = columns[grouping]
+                value = values[FACETS.index(name)]
+                if value:
+                    facets[name][value] = count
+        # The page's order (rank, then kind and id), which the join does not keep.
+        ranked.sort(key=lambda item: item[:3])
+        rows = [item[3] for item in ranked]
+        return Found(total=total, rows=rows, facets=facets, timed=True, expires=expires)
+
+    @staticmethod
+    def _facets(cursor, base, params, now):
+        """SQLite: counts per facet value, the total, and when the first matching document's
+        end (`until`) comes, over the matching rows."""
+        facets = {name: {} for name in FACETS}
+        cursor.execute(
+            f"SELECT count(*), min(CASE WHEN d.until >= %s THEN d.until END) {base}",  # noqa: S608
+            [now, *params],
+        )
+        total, first_end = cursor.fetchone()
         if total:
             for name in FACETS:
                 cursor.execute(
@@ -129,7 +174,7 @@ class DatabaseBackend:
                     params,
                 )
                 facets[name] = dict(cursor.fetchall())
-        return facets, total
+        return facets, total, _aware(first_end)
 
     @staticmethod
     def _filters(query: Query) -> tuple[list[str], list]:
@@ -159,8 +204,9 @@ class DatabaseBackend:
             where.append(clause)
             params += access_params
         more, more_params = self._filters(query)
-        rank = "ts_rank(d.vector, to_tsquery('simple', %s)) DESC"
-        # The rank's parameter goes first in ORDER BY, after the WHERE's; see search().
+        rank = "ts_rank(d.vector, to_tsquery('simple', %s))"
+        # The rank's parameter is written into the SQL: it comes before the WHERE's in
+        # _postgres_one_pass, after them in search(); it holds only words (search.text).
         return (
             "",
             " AND ".join(where + more),
@@ -198,6 +244,15 @@ class DatabaseBackend:
 
 def _now(query: Query):
     return connection.ops.adapt_datetimefield_value(query.now)
+
+
+def _aware(value):
+    """SQLite answers an aggregate of a datetime column as its stored text (UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _literal(text: str) -> str:

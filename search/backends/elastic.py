@@ -15,7 +15,7 @@ from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 from elasticsearch.dsl import Date, Document, Index, Keyword, Long, Q, Search, Text, analyzer
 
-from search.backends import FACETS, Found, Query, Row, SearchUnavailable
+from search.backends import FACETS, Found, Query, Row, SearchUnavailable, index_changed
 from search.documents import KINDS, Doc
 
 logger = logging.getLogger(__name__)
@@ -176,12 +176,14 @@ class ElasticsearchBackend:
         )
         # wait_for: the task returns once the change is searchable (no forced refresh).
         helpers.bulk(self.client, actions, refresh="wait_for")
+        index_changed()
 
     def delete(self, kind: str, ids) -> None:
         if not self.client.indices.exists_alias(name=alias_for(kind)):
             return
         actions = ({"_op_type": "delete", "_index": alias_for(kind), "_id": str(i)} for i in ids)
         helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+        index_changed()
 
     def replace_kind(self, kind: str, batches) -> int:
         """Fill a new index, then point the alias at it in one call and drop the old ones."""
@@ -203,6 +205,7 @@ class ElasticsearchBackend:
         )
         for o in old:
             self.client.indices.delete(index=o)
+        index_changed()
         return count
 
     def digests(self, kind: str) -> dict[int, str]:
@@ -220,6 +223,7 @@ class ElasticsearchBackend:
         names = self.client.indices.get(index=f"{settings.SEARCH_INDEX_PREFIX}-*")
         for name in names:
             self.client.indices.delete(index=name)
+        index_changed()
 
     def _alias_exists(self, alias: str) -> bool:
         return bool(self.client.indices.exists_alias(name=alias))
