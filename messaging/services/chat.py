@@ -110,18 +110,11 @@ def _check_attachment(upload) -> str:
     return kind.mime
 
 
-def _locked_conversation(conversation_id: int, sender: User, client_id: str):
+def _locked_conversation(conversation_id: int) -> Conversation | None:
     """The conversation's row, locked: this serialises the conversation's inserts, so ids are
-    handed out and committed in the same order. With a client_id, the id of the message the
-    sender already stored under it rides on the same query (`already`, None if none)."""
-    rows = Conversation.objects.select_for_update(of=("self",)).filter(pk=conversation_id)
-    if client_id:
-        rows = rows.annotate(
-            already=Subquery(
-                Message.objects.filter(sender=sender, client_id=client_id).values("pk")[:1]
-            )
-        )
-    return rows.first()
+    handed out and committed in the same order. Taken as late as possible (after the look-up of
+    a resend and the send limit): every send of the room waits for it."""
+    return Conversation.objects.select_for_update(of=("self",)).filter(pk=conversation_id).first()
 
 
 def _locked_access(sender: User, conversation: Conversation | None) -> tuple[ChatAccess, int]:
@@ -217,11 +210,9 @@ def message_send(
 def _message_store(
     *, conversation_id, sender: User, body: str, reply_to_id, attachment, client_id: str
 ) -> Message:
-    conversation = _locked_conversation(conversation_id, sender, client_id)
-    if client_id and (conversation is None or conversation.already is not None):
-        already = _already_sent(sender, client_id, conversation_id)
-        if already is not None:
-            return already
+    already = _already_sent(sender, client_id, conversation_id)
+    if already is not None:
+        return already
     if not ratelimit.allow_send(sender.pk):
         raise ValidationError(
             _("You are sending messages too fast; wait a few seconds and try again."),
@@ -229,7 +220,7 @@ def _message_store(
         )
     attachment_type = _check_attachment(attachment) if attachment else ""
     body = _check_body(body, required=not attachment)
-    access, previous = _locked_access(sender, conversation)
+    access, previous = _locked_access(sender, _locked_conversation(conversation_id))
     reply_to = None
     if reply_to_id is not None:
         reply_to = Message.objects.filter(pk=reply_to_id, conversation_id=conversation_id).first()
