@@ -9,6 +9,8 @@ class VolunteersConfig(AppConfig):
     def ready(self):
         # The gate into a group (groups.gate) asks volunteers about the people it admits;
         # groups import nothing of volunteers.
-        from volunteers import gate
+        from volunteers import gate, listing
 
         gate.register()
+        # The queue's and directory's cached counts and pages are forgotten on every change.
+        listing.connect()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from portal.models import AccountKind, Region, User
-from volunteers import identity
+from volunteers import identity, listing
 from volunteers.models import Language, Skill, VolunteerProfile, new_calendar_token
 from volunteers.reference import PLEDGE_VERSION
 
@@ -80,6 +80,7 @@ def create_people(count: int, *, kind: str, rng: random.Random, progress=None, r
         done += size
         if progress:
             progress.update(size)
+    listing.changed()  # bulk_create sends no signals: cached queue and directory lists go
     return done
 
 

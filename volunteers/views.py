@@ -1,6 +1,8 @@
 """Thin views: check access through selectors, call a service, render. A profile, record or
 activity the user may not see answers 404, so its existence does not leak."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import services as portal_services
 from portal.forms import apply_errors
-from portal.selectors import regions_covered_by
-from volunteers import export, forms, selectors, services
+from portal.selectors import regions_covered_by, role_region_paths
+from volunteers import export, forms, listing, selectors, services
 from volunteers.filters import ProfileFilter
 from volunteers.models import ServiceRecord, VolunteerProfile
 from volunteers.reference import PLEDGE_VERSION
@@ -26,10 +28,11 @@ PAGE_SIZE = 25
 
 
 def _coordinator_regions(user):
-    regions = regions_covered_by(user, role=selectors.COORDINATOR)
-    if not user.is_superuser and not regions.exists():
+    # A role's region always exists, so holding a coordinator role is covering a region: the
+    # roles read once per request answer it without another query.
+    if not user.is_superuser and not role_region_paths(user, role=selectors.COORDINATOR):
         raise Http404
-    return regions
+    return regions_covered_by(user, role=selectors.COORDINATOR)
 
 
 def _own_profile(user) -> VolunteerProfile:
@@ -109,17 +112,38 @@ def leave(request):
 
 def _profile_list(request, *, queue: bool):
     _coordinator_regions(request.user)
-    rows = selectors.directory_rows(request.user)
-    if queue:
-        rows = rows.filter(status=VolunteerProfile.Status.SUBMITTED)
-    filters = ProfileFilter(request.GET or None, queryset=rows, request=request)
-    shown = filters.qs if not filters.is_bound or filters.is_valid() else rows.none()
     order = ("submitted_at", "id") if queue else ("-submitted_at", "-id")
-    page = Paginator(shown.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # At province scale the count, the page's rows and the filter form come from the cache,
+    # keyed by the user's scope and the filters asked (listing.py). The scoped rows and the
+    # filters are built (and the filters validated) only to make what the cache lacks.
+    @functools.cache
+    def filters() -> ProfileFilter:
+        rows = selectors.directory_rows(request.user)
+        if queue:
+            rows = rows.filter(status=VolunteerProfile.Status.SUBMITTED)
+        return ProfileFilter(request.GET or None, queryset=rows, request=request)
+
+    def shown():
+        if not filters().is_bound or filters().is_valid():
+            return filters().qs.order_by(*order)
+        return filters().queryset.none()
+
+    cached = listing.ListCache(request, names=ProfileFilter.base_filters, queue=queue)
+    paginator = cached.paginator(shown, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "volunteers/profile_list.html",
-        {"filter": filters, "page": page, "queue": queue},
+        {
+            "filtered": bool(request.GET),  # as ProfileFilter(request.GET or None).is_bound
+            "filter_form": cached.form(lambda: filters().form),
+            "page": page,
+            "rows": cached.rows(page, "volunteers/includes/profile_rows.html")
+            if paginator.count
+            else "",
+            "queue": queue,
+        },
     )
 
 

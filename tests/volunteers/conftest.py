@@ -13,6 +13,15 @@ from tests.volunteers import factories as vf
 from volunteers.models import VolunteerProfile
 
 
+@pytest.fixture(autouse=True)
+def lists_forgotten():
+    """The queue's and directory's cached counts and pages (volunteers.listing) outlive a test's
+    rolled-back rows in a shared cache: each test starts from a new generation."""
+    from volunteers import listing
+
+    listing.forget()
+
+
 @pytest.fixture
 def world(regions, reference_data):
     coordinator = factories.coordinator(regions["440106"])

@@ -24,7 +24,7 @@ from portal import changes
 from portal import services as portal_services
 from portal.models import AccountKind, Region, StaffRole, User
 from portal.selectors import regions_covered_by
-from volunteers import identity
+from volunteers import identity, listing
 from volunteers.models import Skill, VolunteerProfile
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -259,6 +259,8 @@ def volunteers_import(*, upload, coordinator: User, dry_run: bool) -> ImportRepo
         # Imported people are already vetted (approved): search indexes them, matching may
         # suggest them from now on.
         changes.announce(VolunteerProfile._meta.label, created, what={"created", "vetting"})
+        # bulk_create sends no signals: the queue's and directory's cached lists are dropped.
+        listing.changed()
     report.imported = len(report.valid)
     return report
 
