@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groups import forms, people, selectors, services
-from groups.filters import GroupFilter
+from groups.filters import GroupFilter, form_html
 from groups.models import Membership
 from portal.forms import apply_errors
 from portal.selectors import regions_covered_by
@@ -39,7 +39,12 @@ def group_list(request):
     page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "groups/group_list.html", {"filter": groups, "page": page})
+    selectors.with_card_text(page.object_list)
+    return render(
+        request,
+        "groups/group_list.html",
+        {"filter": groups, "filter_form": form_html(groups), "page": page},
+    )
 
 
 @login_required

@@ -2,14 +2,14 @@
 activities nearby, hours to log and star progress; the profiles to vet and hours to confirm of
 the people who decide."""
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from portal.models import AccountKind, StaffRole
-from portal.todo import Todo, capped_count, progress_steps
+from portal.todo import CappedCount, Todo, capped_count, progress_steps
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
 from volunteers.selectors import leads_a_group, profiles_visible_to, records_decidable_by
 from volunteers.stars import star_progress
@@ -42,28 +42,38 @@ def _profile_steps(profile: VolunteerProfile | None) -> Todo | None:
     return None  # approved (or suspended, rejected, left: the profile page says why)
 
 
+def _scalar(queryset, function: str, field: str = "pk") -> Subquery:
+    """COUNT or SUM of `field` over the whole queryset, as a subquery of one value."""
+    return Subquery(queryset.order_by().annotate(v=Func(F(field), function=function)).values("v"))
+
+
 def _approved(profile: VolunteerProfile) -> list[Todo]:
     now = timezone.now()
     near = Q(pk__in=[])
     for path in profile.regions.values_list("path", flat=True):
         near |= Q(region__path__startswith=path)
-    # Up to portal.todo.CAP ("99+"): a volunteer of a whole province would count them all.
-    nearby = capped_count(Activity.objects.filter(near, starts_at__gte=now))
     logged = ServiceRecord.objects.filter(profile=profile, activity=OuterRef("activity"))
-    to_log = (
-        SignUp.objects.filter(
-            profile=profile, status=SignUp.Status.CONFIRMED, activity__ends_at__lt=now
+    to_log = SignUp.objects.filter(
+        profile=profile, status=SignUp.Status.CONFIRMED, activity__ends_at__lt=now
+    ).filter(~Exists(logged))
+    confirmed = ServiceRecord.objects.filter(profile=profile, status=ServiceRecord.Status.CONFIRMED)
+    # The three figures in one row (one query, not three). Activities nearby up to
+    # portal.todo.CAP ("99+"): a volunteer of a whole province would count them all.
+    row = (
+        VolunteerProfile.objects.filter(pk=profile.pk)
+        .values(
+            nearby=CappedCount(Activity.objects.filter(near, starts_at__gte=now)),
+            to_log=_scalar(to_log, "COUNT"),
+            confirmed=_scalar(confirmed, "SUM", "hours"),
         )
-        .filter(~Exists(logged))
-        .count()
+        .get()
     )
-    confirmed = profile.service_records.filter(status=ServiceRecord.Status.CONFIRMED).aggregate(
-        hours=Sum("hours")
-    )["hours"]
+    nearby, to_log, confirmed = row["nearby"], row["to_log"], row["confirmed"]
     stars = star_progress(confirmed)
     if stars.next_threshold:
         note = _("%(hours)s hours to star %(next)s") % {
-            "hours": stars.hours_to_next.normalize(),
+            # Fixed-point: normalize() alone writes 80.0 as "8E+1".
+            "hours": format(stars.hours_to_next.normalize(), "f"),
             "next": stars.stars + 1,
         }
     else:
