@@ -97,6 +97,20 @@ def sms_outbox():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """An empty cache for every test. Pages keep rendered parts and counts in the cache under
+    generations that writes raise; a rolled-back test's rows vanish without a write, and the
+    next test's rows reuse their ids, so what one test cached must not reach the next. Only the
+    cache's own keys go (django-redis's prefix): the channel layer in the same Redis stays."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """A new channel layer for every test: each async test runs in its own event loop, and
     channels_redis binds its locks and connections to the loop that first used them."""
