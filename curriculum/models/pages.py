@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from curriculum import routing
+from curriculum import page_routes
 from curriculum.blocks import BaseStreamBlock, LessonStreamBlock, quiz_of
 from portal.text import index_tokens
 
@@ -49,10 +49,10 @@ def _lines(text: str) -> list[str]:
 
 class FewerQueriesMixin:
     """Wagtail's check of view restrictions before serving, in one query rather than two
-    (curriculum.routing)."""
+    (curriculum.page_routes)."""
 
     def get_view_restrictions(self):
-        return routing.view_restrictions(self)
+        return page_routes.view_restrictions(self)
 
 
 class CurriculumIndexPage(FewerQueriesMixin, Page):
@@ -85,9 +85,9 @@ class CurriculumIndexPage(FewerQueriesMixin, Page):
         return serve_cached_for_anonymous(self, super().serve, request, *args, **kwargs)
 
     def route(self, request, path_components):
-        """Every page below in two queries, whatever its depth (curriculum.routing)."""
+        """Every page below in two queries, whatever its depth (curriculum.page_routes)."""
         if path_components:
-            found = routing.route_below(self, request, path_components)
+            found = page_routes.route_below(self, request, path_components)
             if found is not None:
                 return found
         return super().route(request, path_components)
@@ -324,7 +324,7 @@ class LessonPage(FewerQueriesMixin, Page):
 
         if request.method == "GET" and request.user.is_authenticated:
             # Read once, for the clock and for the page (get_context): this instance is the
-            # request's own, made by routing.
+            # request's own, made by page_routes.
             self._learning_groups = selectors.learning_groups(request.user, lesson=self)
             lesson_open_for_user(lesson=self, user=request.user, memberships=self._learning_groups)
 
@@ -332,7 +332,7 @@ class LessonPage(FewerQueriesMixin, Page):
 
 
 # Passing through the learning centre routes as Wagtail would (it resolves the same pages).
-routing.ROUTES_LIKE_PAGE.add(CurriculumIndexPage.route)
+page_routes.ROUTES_LIKE_PAGE.add(CurriculumIndexPage.route)
 
 
 def first_of_month(day: date) -> date:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
-from curriculum import routing, selectors, services
+from curriculum import page_routes, selectors, services
 from curriculum.models import LessonPage
 from tests.curriculum import factories as cf
 
@@ -61,13 +61,13 @@ def test_a_moved_lesson_is_found_at_its_new_address_only(tree, client_for):
 
 def test_view_restrictions_are_those_wagtail_reads(tree, client_for):
     lesson = cf.lesson(tree.first, "仅限登录")
-    assert list(routing.view_restrictions(lesson)) == []
+    assert list(page_routes.view_restrictions(lesson)) == []
     restriction = PageViewRestriction.objects.create(
         page=tree.first, restriction_type=PageViewRestriction.LOGIN
     )
     lesson = LessonPage.objects.get(pk=lesson.pk)
-    assert list(routing.view_restrictions(lesson)) == [restriction]
-    assert set(routing.view_restrictions(lesson)) == set(Page.get_view_restrictions(lesson))
+    assert list(page_routes.view_restrictions(lesson)) == [restriction]
+    assert set(page_routes.view_restrictions(lesson)) == set(Page.get_view_restrictions(lesson))
     response = client_for(None).get(lesson.url)
     assert response.status_code == 302 and "login" in response["Location"]
 

@@ -67,7 +67,7 @@ def test_a_lesson_page_for_a_lead_of_one_group_and_of_many(
 ):
     client = client_for(world.lead)
     # 15 on a first visit (the clock starts: an insert, and its time read back), and the alert
-    # banner's open alerts; curriculum.routing finds the page in two queries at any depth.
+    # banner's open alerts; curriculum.page_routes finds the page in two queries at any depth.
     with django_assert_max_num_queries(16):
         client.get(tree.lesson.url)
     more_groups_led_by(world, regions, MANY)

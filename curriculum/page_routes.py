@@ -9,6 +9,8 @@ hands over to Wagtail's walk, so the answer is always the one Wagtail would give
 
 The view restrictions of a page and its ancestors (checked by Wagtail before serving) are read
 in one query instead of two: the ancestors' paths follow from the page's own path.
+
+(Not named routing.py: portal.asgi reads every app's routing.py for its WebSocket routes.)
 """
 
 from django.db.models import Q
