@@ -10,7 +10,6 @@ same data so the page can show what the optimum gains.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 FORBIDDEN = -1.0  # a score below zero marks a pair that must not be assigned
 
@@ -34,6 +33,10 @@ def optimal(scores: np.ndarray, capacity: list[int]) -> Proposal:
     # Maximise; forbidden pairs get a cost no allowed solution would choose.
     allowed = expanded >= 0
     cost = np.where(allowed, -expanded, 0.0)
+    # Imported here: scipy.optimize holds some 45 MB, which a web process that never proposes a
+    # bulk assignment should not carry.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(cost)
     pairs = tuple(
         (int(g), columns[c], float(expanded[g, c]))

@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (one port for both)."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -11,7 +12,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.urls import re_path  # noqa: E402
+from django.urls import get_resolver, re_path  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from portal.consumers import UnknownPathConsumer  # noqa: E402
@@ -36,3 +37,10 @@ def websocket_app():
 
 
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_app()})
+
+# Everything start-up made (models, the URL configuration and the views it imports) lives as long
+# as the process: it is moved out of the garbage collector's sight, so the full collections a
+# request sets off do not walk it again (pauses of about 150 ms were measured inside one matching
+# overview). The URL configuration is loaded first, or the first request would load it unfrozen.
+get_resolver().url_patterns  # noqa: B018 - importing the views is the point
+gc.freeze()
