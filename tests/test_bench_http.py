@@ -1,5 +1,6 @@
-"""`make bench-http` keeps working: one logged-in page at small scale for a second, on a bench
-database next to the suite's PostgreSQL and on the suite's Redis.
+"""`make bench-http` keeps working: two logged-in pages at small scale for a second, on a bench
+database next to the suite's PostgreSQL and on the suite's Redis; one of them (a group's
+suggestions) has a server-time budget, printed after the load table.
 
 It checks the harness seeds, logs in, serves and prints the table; it asserts nothing about speed
 (the targets of issue 20 live in the benchmark's output, never in a timed unit test).
@@ -63,7 +64,7 @@ def test_reuse_refuses_a_database_that_is_not_there():
 def _bench(env: dict, flag: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bench.http", "--scale", "small", "--seconds", "1",
-         "--connections", "2", "--pages", "group", flag],
+         "--connections", "2", "--pages", "group,suggestions", flag],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -85,4 +86,6 @@ def _assert_table(out: str) -> None:
     # the page's req/s, p50, p99, errors | the floor's req/s, p99, errors | the two ratios
     row = rf"^group\s+coordinator({NUMBER}){{4}}\s+\|({NUMBER}){{3}}\s+\|\s+\d+\.\d\d\s+\d+\.\d\d$"
     assert re.search(row, out, re.M), out
+    budget = rf"^suggestions\s+\d+({NUMBER}){{2}}\s+< 100\s+\d+\s+(met|MISSED)$"
+    assert re.search(budget, out, re.M), out
     assert re.search(r"^peak RSS\s+web \(uvicorn portal\.asgi\)\s+\d+ MB", out, re.M), out
