@@ -11,7 +11,7 @@ PORT ?= 8000
 # Every core (pytest-xdist); worksteal evens out the few slow journeys.
 PYTEST_ARGS ?= -n auto --dist worksteal
 
-.PHONY: demo test lint messages install clean bench bench-faults bench-http
+.PHONY: demo test lint messages install clean bench bench-faults bench-http bench-chat
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..."; exit 1; }
@@ -48,6 +48,12 @@ bench: install
 # (bench/http/). A quick run: make bench-http BENCH_HTTP_ARGS="--scale small --seconds 3"
 bench-http: install
 	$(BIN)/python -m bench.http $(BENCH_HTTP_ARGS)
+
+# The chat send path against the stored floor (bench/chat.py): 20 members on two portal and two
+# floor processes, interleaved rounds; p50/p99, ratios, messages stored and lost.
+# A quick run: make bench-chat CHAT_ARGS="--rounds 1 --count 100"
+bench-chat: install
+	$(BIN)/python -m bench.chat $(CHAT_ARGS)
 
 # The chaos run (bench/faults.py): 20 members chatting over two web processes on a PostgreSQL and
 # a Redis of its own while Redis restarts twice and a web process is killed; prints sent, stored,
