@@ -147,7 +147,7 @@ def _run(args, database, floor_database, running, static_root) -> int:
         time.sleep(DRAIN)
         print(report.budget_row(page.name, result, pages.BUDGETS[page.name]), file=out, flush=True)
     print(file=out)
-    print(report.memory("web (uvicorn portal.asgi)", portal.peak_rss_mb()), file=out)
+    print(report.memory("web (uvicorn portal.asgi)", portal.peak_rss_mb(), target=True), file=out)
     print(report.memory("floor (uvicorn floor_asgi)", floor.peak_rss_mb()), file=out, flush=True)
     return 0
 
