@@ -10,28 +10,16 @@ Django's cache machinery (cache_page) also refuses to store a response that sets
 cookie-less request and varies on Cookie and on the language, so a CSRF token is never shared.
 """
 
-from django.core.cache import cache
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_page
 
+from portal.page_cache import Generation
+
 ANONYMOUS_SECONDS = 300
 GENERATION_KEY = "curriculum.pages.generation"
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
-def pages_changed(**kwargs) -> None:
-    """Every cached curriculum page is stale (receiver of Wagtail's publish signals)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there (evicted, or a fresh cache): any new value will do
-        cache.set(GENERATION_KEY, 2, timeout=None)
+GENERATION = Generation(GENERATION_KEY)
+generation = GENERATION.value
+pages_changed = GENERATION.bump  # every cached curriculum page is stale (a signal receiver)
 
 
 def connect() -> None:

@@ -14,30 +14,16 @@ or the nightly one), so a page shows new figures as soon as they are stored. Wha
 follows (a region renamed by an import) shows within TIMEOUT seconds.
 """
 
-import time
-
-from django.core.cache import cache
 from django.utils import translation
 
 from curriculum import caching as curriculum_caching
 from dashboards import months as m
+from portal.page_cache import Generation, keep_stamped, read_stamped
 
 TIMEOUT = 300
 GENERATION_KEY = "dashboards.figures.generation"
-
-
-def _fresh() -> int:
-    # Milliseconds: a generation lost with Redis (restart, eviction) comes back larger than any
-    # value it had before, so a body cached under an older one is never read again.
-    return int(time.time() * 1000)
-
-
-def figures_changed() -> None:
-    """Every cached dashboard body is stale (a recompute stored a changed figure)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there: any value larger than before will do
-        cache.set(GENERATION_KEY, _fresh(), timeout=None)
+GENERATION = Generation(GENERATION_KEY)
+figures_changed = GENERATION.bump  # every cached body is stale: a recompute changed a figure
 
 
 def read(region, month, sort: str, descending: bool) -> tuple[str | None, tuple | None]:
@@ -47,22 +33,12 @@ def read(region, month, sort: str, descending: bool) -> tuple[str | None, tuple 
     (a newer body overwrites an older one instead of piling up beside it until it expires)."""
     key = f"dashboards.body.{region.pk}.{month:%Y%m}.{sort}.{int(descending)}"
     key += f".{translation.get_language()}"
-    found = cache.get_many([key, GENERATION_KEY, curriculum_caching.GENERATION_KEY])
-    figures = found.get(GENERATION_KEY)
-    if figures is None:
-        # add, not set: two first readers must not each start a generation of their own.
-        cache.add(GENERATION_KEY, _fresh(), timeout=None)
-        figures = cache.get(GENERATION_KEY)
-        if figures is None:  # Redis away: render, keep nothing
-            return None, None
+    figures, found = GENERATION.read_with(key, curriculum_caching.GENERATION_KEY)
+    if figures is None:  # Redis away: render, keep nothing
+        return None, None
     stamp = (figures, found.get(curriculum_caching.GENERATION_KEY, 0), f"{m.this_month():%Y%m}")
-    cached = found.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1], None
-    return None, (key, stamp)
+    return read_stamped(key, stamp, found)
 
 
 def keep(slot: tuple | None, body: str) -> None:
-    if slot is not None:
-        key, stamp = slot
-        cache.set(key, (stamp, str(body)), TIMEOUT)
+    keep_stamped(slot, body, TIMEOUT)

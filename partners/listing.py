@@ -17,11 +17,11 @@ TIMEOUT seconds.
 """
 
 import hashlib
-import time
 
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from portal.page_cache import Generation, keep_stamped, read_stamped
 
 TIMEOUT = 300
 GENERATION_KEY = "partners.lists.generation"
@@ -30,19 +30,9 @@ CACHEABLE = {
     "job": {"region", "industry", "salary", "type", "page"},
     "programme": {"region", "kind", "page"},
 }
-
-
-def _fresh() -> int:
-    # Milliseconds: a generation lost with Redis comes back larger than any it had before.
-    return int(time.time() * 1000)
-
-
-def changed(**_kwargs) -> None:
-    """Every cached list body is stale (a signal receiver and a changes subscriber too)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there: any value larger than before will do
-        cache.set(GENERATION_KEY, _fresh(), timeout=None)
+# Raised by every save of what the lists show (and by the change announcements).
+GENERATION = Generation(GENERATION_KEY)
+changed = GENERATION.bump
 
 
 def read(request, kind: str) -> tuple[str | None, tuple | None]:
@@ -56,26 +46,16 @@ def read(request, kind: str) -> tuple[str | None, tuple | None]:
     query = request.META.get("QUERY_STRING", "")
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     key = f"partners.list.{kind}.{translation.get_language()}.{digest}"
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        # add, not set: two first readers must not each start a generation of their own.
-        cache.add(GENERATION_KEY, _fresh(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:  # the cache is away: render, keep nothing
-            return None, None
-    stamp = (generation, timezone.localdate().isoformat(), query)
-    cached = found.get(key)
-    if cached is not None and cached[0] == stamp:
-        # Our own rendering (escaped when rendered), kept as a plain string.
-        return mark_safe(cached[1]), None  # noqa: S308
-    return None, (key, stamp)
+    generation, found = GENERATION.read_with(key)
+    if generation is None:  # the cache is away: render, keep nothing
+        return None, None
+    body, slot = read_stamped(key, (generation, timezone.localdate().isoformat(), query), found)
+    # Our own rendering (escaped when rendered), kept as a plain string.
+    return (mark_safe(body) if body is not None else None), slot  # noqa: S308
 
 
 def keep(slot: tuple | None, body: str) -> None:
-    if slot is not None:
-        key, stamp = slot
-        cache.set(key, (stamp, str(body)), TIMEOUT)
+    keep_stamped(slot, body, TIMEOUT)
 
 
 def connect() -> None:

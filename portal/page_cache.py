@@ -9,30 +9,69 @@ machinery (cache_page) varies on Cookie and on the language and refuses to store
 sets a cookie for a cookie-less request, so a CSRF token or a flashed message is never shared.
 """
 
+import time
+
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_page
 
 
+def _fresh() -> int:
+    # Milliseconds: a generation lost with the cache (a restart, an eviction) comes back larger
+    # than any value it had before, so nothing kept under an older one is read again.
+    return int(time.time() * 1000)
+
+
 class Generation:
-    """A number in the shared cache that only goes up; every server process reads the same."""
+    """A number in the shared cache that only goes up; every server process reads the same.
+    Whatever is cached under it is stale once it has moved."""
 
     def __init__(self, key: str):
         self.key = key
 
     def value(self) -> int:
-        value = cache.get(self.key)
+        value, _found = self.read_with()
+        return value if value is not None else _fresh()  # the cache away: nothing matches
+
+    def read_with(self, *keys: str) -> tuple[int | None, dict]:
+        """The generation and whatever of `keys` the cache holds, in one round trip; None for
+        the generation when the cache is away."""
+        found = cache.get_many([*keys, self.key])
+        value = found.get(self.key)
         if value is None:
-            cache.add(self.key, 1, timeout=None)
-            value = cache.get(self.key, 1)
-        return value
+            cache.add(self.key, _fresh(), timeout=None)  # add: two first readers agree
+            value = cache.get(self.key)
+        return value, found
 
     def bump(self, **kwargs) -> None:
-        """Every page cached under this generation is stale (a signal receiver, too)."""
+        """Everything cached under this generation is stale (a signal receiver, too)."""
         try:
             cache.incr(self.key)
-        except ValueError:  # not there (evicted, or a fresh cache): any new value will do
-            cache.set(self.key, 2, timeout=None)
+        except ValueError:  # not there (evicted, or a fresh cache): a larger value will do
+            cache.set(self.key, _fresh(), timeout=None)
+
+    def changed(self, **kwargs) -> None:
+        """A write: stale at once (this connection's later reads see it) and again when the
+        transaction commits (another connection may have cached the old rows in between)."""
+        self.bump()
+        transaction.on_commit(self.bump, robust=True)
+
+
+def read_stamped(key: str, stamp: tuple, found: dict):
+    """(the body kept under `key` if it was kept at `stamp`, else None; where to keep one
+    rendered now). A body is kept under a key of its page alone with the stamp it was rendered
+    at (its generations), so a newer one overwrites an older one instead of piling up."""
+    cached = found.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1], None
+    return None, (key, stamp)
+
+
+def keep_stamped(slot: tuple | None, body: str, seconds: int) -> None:
+    if slot is not None:
+        key, stamp = slot
+        cache.set(key, (stamp, str(body)), seconds)
 
 
 SITE = Generation("portal.pages.generation")

@@ -25,7 +25,6 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -33,6 +32,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
 
 from portal.models import Region, StaffRole, User
+from portal.page_cache import Generation
 from portal.selectors import role_region_paths
 from volunteers.models import Skill, VolunteerProfile
 
@@ -44,26 +44,10 @@ UNLISTED_FIELDS = frozenset(
 )
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
-def forget() -> None:
-    """Forget every cached count, page and form now."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there (evicted, or a fresh cache): any new value will do
-        cache.set(GENERATION_KEY, 2, timeout=None)
-
-
-def changed() -> None:
-    """Forget every cached count, page and form: now, and again when the transaction commits."""
-    forget()
-    transaction.on_commit(forget, robust=True)
+GENERATION = Generation(GENERATION_KEY)
+generation = GENERATION.value
+forget = GENERATION.bump  # forget every cached count, page and form now
+changed = GENERATION.changed  # ... and again when the transaction commits
 
 
 def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:

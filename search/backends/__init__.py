@@ -53,10 +53,9 @@ GENERATION = Generation("search.generation")
 
 
 def index_changed() -> None:
-    """An index was written: at once (this connection's later searches see the change) and again
-    after the commit (a search of another connection in between may have cached the old rows)."""
-    GENERATION.bump()
-    transaction.on_commit(GENERATION.bump)
+    """An index was written: answers cached under the old number are stale (at once and after
+    the commit, portal.page_cache.Generation.changed)."""
+    GENERATION.changed()
 
 
 class SearchUnavailable(Exception):
