@@ -243,9 +243,17 @@ UNREAD_CAP = 99
 
 def unread_total(user: User) -> int:
     """All unread messages of the user, counted up to UNREAD_CAP + 1 (the badge says "99+"):
-    one query whose cost stays flat however long a room's history is."""
+    one query whose cost stays flat however long a room's history is. Read once per user
+    object, i.e. per request: the menu and the home page's to-dos both show it."""
     if not user.is_authenticated:
         return 0
+    counted = getattr(user, "_messaging_unread_total", None)
+    if counted is None:
+        counted = user._messaging_unread_total = _unread_total(user)
+    return counted
+
+
+def _unread_total(user: User) -> int:
     last_read = ReadPosition.objects.filter(
         conversation=OuterRef("conversation_id"), user=user
     ).values("last_read_id")
