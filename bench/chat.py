@@ -29,7 +29,6 @@ import os
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -143,25 +142,12 @@ def main(argv=None) -> int:
         print("bench.chat: BENCH_CHAT_DATABASE_URL must be PostgreSQL", file=sys.stderr)
         return 1
     database, floor_database = Database(url), Database(url + "_floor")
-    running = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-chat-") as workdir:
-            return _run(args, database, floor_database, running, workdir)
-    except BenchError as error:
-        print(f"bench.chat: {error}", file=sys.stderr)
-        return 1
-    finally:
-        for server in running:
-            server.stop()
-        if "django.db" in sys.modules:
-            from django.db import connections
+    from bench.http import servers
 
-            connections.close_all()
-        for db in (database, floor_database):
-            if args.keep and db.url:
-                print(f"kept      {db.url}")
-            else:
-                db.destroy()
+    return servers.run_and_clean_up(
+        "bench.chat", (database, floor_database), keep=args.keep, prefix="bench-chat-",
+        run=lambda running, workdir: _run(args, database, floor_database, running, workdir),
+    )  # fmt: skip
 
 
 def _run(args, database, floor_database, running, workdir) -> int:

@@ -10,9 +10,7 @@ Django's cache machinery (cache_page) also refuses to store a response that sets
 cookie-less request and varies on Cookie and on the language, so a CSRF token is never shared.
 """
 
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import cache_page
-
+from portal import page_cache
 from portal.page_cache import Generation
 
 ANONYMOUS_SECONDS = 300
@@ -50,19 +48,14 @@ def connect() -> None:
 
 
 def serve_cached_for_anonymous(page, serve, request, *args, **kwargs):
-    return cached_for_anonymous(f"page.{page.pk}", serve, request, *args, **kwargs)
+    return page_cache.serve_cached_for_anonymous(
+        page, serve, request, *args, generation=GENERATION, seconds=ANONYMOUS_SECONDS, **kwargs
+    )
 
 
 def cached_for_anonymous(name: str, view, request, *args, **kwargs):
-    """`view`'s response, from the cache for anonymous GETs (per URL with its query, language
-    and generation), rendered and never cached for anyone else."""
-    if request.method == "GET" and not request.user.is_authenticated:
-        key_prefix = f"curriculum.{name}.{generation()}"
-
-        def bound(request):
-            return view(request, *args, **kwargs)
-
-        return cache_page(ANONYMOUS_SECONDS, key_prefix=key_prefix)(bound)(request)
-    response = view(request, *args, **kwargs)
-    add_never_cache_headers(response)
-    return response
+    """`view`'s response, from the cache for anonymous GETs (portal.page_cache), under the
+    curriculum's generation."""
+    return page_cache.cached_for_anonymous(
+        name, view, request, *args, generation=GENERATION, seconds=ANONYMOUS_SECONDS, **kwargs
+    )

@@ -87,13 +87,21 @@ def connect(generation: Generation, uid: str) -> None:
 
 def serve_cached_for_anonymous(page, serve, request, *args, generation, seconds, **kwargs):
     """Wagtail's `serve` of `page`; from the cache for an anonymous GET (`seconds`, 0: never)."""
+    return cached_for_anonymous(
+        f"page.{page.pk}", serve, request, *args, generation=generation, seconds=seconds, **kwargs
+    )
+
+
+def cached_for_anonymous(name: str, view, request, *args, generation, seconds, **kwargs):
+    """`view`'s response, from the cache for anonymous GETs (per `name`, URL with its query,
+    language and generation), rendered and never cached for anyone else."""
     if seconds and request.method == "GET" and not request.user.is_authenticated:
-        key_prefix = f"{generation.key}.{page.pk}.{generation.value()}"
+        key_prefix = f"{generation.key}.{name}.{generation.value()}"
 
-        def view(request):
-            return serve(request, *args, **kwargs)
+        def bound(request):
+            return view(request, *args, **kwargs)
 
-        return cache_page(seconds, key_prefix=key_prefix)(view)(request)
-    response = serve(request, *args, **kwargs)
+        return cache_page(seconds, key_prefix=key_prefix)(bound)(request)
+    response = view(request, *args, **kwargs)
     add_never_cache_headers(response)
     return response

@@ -4,7 +4,6 @@ import argparse
 import os
 import secrets
 import sys
-import tempfile
 import time
 import warnings
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
@@ -53,25 +52,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE
     database, floor_database = Database(url), Database(_renamed(url, "_floor"))
-    running: list[servers.Server] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-http-") as static_root:
-            return _run(args, database, floor_database, running, static_root)
-    except BenchError as error:
-        print(f"bench.http: {error}", file=sys.stderr)
-        return 1
-    finally:
-        for server in running:
-            server.stop()
-        if "django.db" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        for db in (database, floor_database):
-            if args.keep and db.url:
-                print(f"kept      {db.url}")
-            else:
-                db.destroy()
+    return servers.run_and_clean_up(
+        "bench.http", (database, floor_database), keep=args.keep, prefix="bench-http-",
+        run=lambda running, static_root: _run(args, database, floor_database, running, static_root),
+    )  # fmt: skip
 
 
 def _renamed(url: str, suffix: str) -> str:

@@ -148,3 +148,28 @@ def get(url: str, cookie: str, timeout: float = 30) -> tuple[int | None, bytes]:
 
 def request_headers(cookie: str) -> dict:
     return {**HEADERS, **({"Cookie": cookie} if cookie else {})}
+
+
+def run_and_clean_up(prog: str, databases, *, keep: bool, prefix: str, run) -> int:
+    """run(running, workdir) -> exit code, with a temporary directory; whatever happens after,
+    the servers it appended to `running` stop, Django's connections close and the databases are
+    dropped (or, with `keep`, named). A BenchError is printed as the run's one line of failure."""
+    running: list[Server] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+            return run(running, workdir)
+    except BenchError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        for server in running:
+            server.stop()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        for db in databases:
+            if keep and db.url:
+                print(f"kept      {db.url}")
+            else:
+                db.destroy()
