@@ -95,7 +95,8 @@ def serve_cached_for_anonymous(page, serve, request, *args, generation, seconds,
 def cached_for_anonymous(name: str, view, request, *args, generation, seconds, **kwargs):
     """`view`'s response, from the cache for anonymous GETs (per `name`, URL with its query,
     language and generation), rendered and never cached for anyone else."""
-    if seconds and request.method == "GET" and not request.user.is_authenticated:
+    anonymous_get = request.method == "GET" and not request.user.is_authenticated
+    if anonymous_get and seconds:
         key_prefix = f"{generation.key}.{name}.{generation.value()}"
 
         def bound(request):
@@ -103,5 +104,6 @@ def cached_for_anonymous(name: str, view, request, *args, generation, seconds, *
 
         return cache_page(seconds, key_prefix=key_prefix)(bound)(request)
     response = view(request, *args, **kwargs)
-    add_never_cache_headers(response)
+    if not anonymous_get:  # (a visitor's page with the cache off may still be cached downstream)
+        add_never_cache_headers(response)
     return response

@@ -255,8 +255,9 @@ def test_the_revocation_event_leaves_only_after_commit_and_is_json(
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(user_group(observer.pk), channel)
+    admin = factories.AdminFactory()  # made before: saving a user has after-commit work of its own
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.staff_role_revoke(staff_role=role, revoked_by=factories.AdminFactory())
+        services.staff_role_revoke(staff_role=role, revoked_by=admin)
     assert len(callbacks) == 1  # nothing has left before the commit
     callbacks[0]()
     event = async_to_sync(layer.receive)(channel)["event"]
