@@ -13,6 +13,7 @@ clears the marks before it reads, so a change made while it runs schedules anoth
 """
 
 import logging
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -134,30 +135,32 @@ def refresh_groups(group_ids: list[int]) -> int:
     """Recompute suggestions of the groups, store the new ones and tell the coordinators.
     Returns how many new suggestions were found."""
     cache.delete_many([pending_key(gid) for gid in group_ids])
-    found = 0
-    for start in range(0, len(group_ids), BATCH):
-        groups = list(
-            _active_groups()
-            .filter(pk__in=group_ids[start : start + BATCH])
-            # The offence too: group_facts reads it, one query a group otherwise.
-            .select_related("judicial_office", "offence")
-        )
-        with translation.override("zh-hans"):
-            found += _store_and_tell(
-                suggestions_for_groups(groups, per_kind=PER_KIND, explained=False)
+    news = []
+    with translation.override("zh-hans"):
+        for start in range(0, len(group_ids), BATCH):
+            groups = list(
+                _active_groups()
+                .filter(pk__in=group_ids[start : start + BATCH])
+                # The offence too: group_facts reads it, one query a group otherwise.
+                .select_related("judicial_office", "offence")
             )
-    return found
+            news += _store(suggestions_for_groups(groups, per_kind=PER_KIND, explained=False))
+        # Told once the whole refresh is stored: a coordinator of many of the groups hears of
+        # them in one summary (_tell_all).
+        _tell_all(news)
+    return sum(len(fresh) for _group, fresh in news)
 
 
-def _store_and_tell(results) -> int:
+def _store(results) -> list:
+    """Store the suggestions not seen before; [(group, [new Suggestion])] for groups with any."""
     if not results:
-        return 0
+        return []
     seen = set(
         SuggestionSeen.objects.filter(group__in=[g for g, _ in results]).values_list(
             "group_id", "candidate_kind", "candidate_id"
         )
     )
-    new_rows, news = [], []
+    news, new_rows = [], []
     for group, lists in results:
         fresh = [s for kind in lists for s in lists[kind] if (group.pk, s.kind, s.id) not in seen]
         if fresh:
@@ -168,14 +171,34 @@ def _store_and_tell(results) -> int:
                 )  # fmt: skip
                 for s in fresh
             ]
-    if not new_rows:
-        return 0
-    with transaction.atomic():
-        SuggestionSeen.objects.bulk_create(new_rows, ignore_conflicts=True)
-        coordinators = _coordinators([g for g, _ in news])
-        for group, fresh in news:
-            _tell(group, fresh, coordinators(group))
-    return len(new_rows)
+    SuggestionSeen.objects.bulk_create(new_rows, ignore_conflicts=True)
+    return news
+
+
+# A coordinator with new suggestions for more groups than this in one refresh (a new job in a
+# county reaches its 2,000 groups) gets one summary pointing to the region overview, not a
+# notification per group.
+SUMMARY_AFTER = 3
+
+
+@transaction.atomic
+def _tell_all(news) -> None:
+    if not news:
+        return
+    coordinators = _coordinators([g for g, _ in news])
+    groups_of = defaultdict(list)  # coordinator -> [(group, fresh)]
+    for group, fresh in news:
+        for uid in coordinators(group):
+            groups_of[uid].append((group, fresh))
+    one_by_one = defaultdict(list)  # group pk -> coordinators told of that group alone
+    for uid, theirs in sorted(groups_of.items()):
+        if len(theirs) > SUMMARY_AFTER:
+            _tell_summary(uid, theirs)
+        else:
+            for group, _fresh in theirs:
+                one_by_one[group.pk].append(uid)
+    for group, fresh in news:
+        _tell(group, fresh, one_by_one.get(group.pk, []))
 
 
 def _coordinators(groups):
@@ -197,6 +220,21 @@ def _coordinators(groups):
 
 def _url(group) -> str:
     return reverse("matching:suggestions", args=[group.code])
+
+
+def _tell_summary(user_id: int, news) -> None:
+    from messaging.services.notifications import notify
+
+    count = sum(len(fresh) for _group, fresh in news)
+    codes = "、".join(group.code for group, _fresh in news[:10])
+    notify(
+        recipients=[user_id],
+        kind="matching.new_suggestions",
+        title=_("%(count)d new suggestions for %(groups)d groups")
+        % {"count": count, "groups": len(news)},
+        body=codes + ("…" if len(news) > 10 else ""),
+        url=reverse("matching:region"),
+    )
 
 
 def _tell(group, fresh, recipients) -> None:

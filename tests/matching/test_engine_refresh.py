@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from groups import services
 from groups.models import SuggestionSeen
@@ -46,6 +47,29 @@ def test_a_refresh_stores_new_suggestions_and_tells_the_coordinators_only(
     with django_capture_on_commit_callbacks(execute=True):
         refresh.refresh_soon([scene.group.pk])
     assert len(told(scene.coordinator)) == 1
+
+
+def test_a_coordinator_of_many_refreshed_groups_is_told_once_with_a_summary(
+    scene, make, django_capture_on_commit_callbacks
+):
+    """A new job in a county may bring new suggestions to its 2,000 groups: their coordinator
+    gets one notification pointing to the region overview, not one per group."""
+    groups = [scene.group] + [
+        services.group_create(
+            data=group_data(make.regions, forbidden_industries=[]), created_by=scene.coordinator
+        )
+        for _ in range(refresh.SUMMARY_AFTER)
+    ]
+    make.job("仓库管理员")
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh.refresh_soon([g.pk for g in groups])
+    (summary,) = told(scene.coordinator)
+    assert f"{len(groups)} 个矫正小组" in summary.title
+    assert all(g.code in summary.body for g in groups)
+    assert summary.url == reverse("matching:region")
+    # Every group's suggestion was stored all the same.
+    assert SuggestionSeen.objects.filter(candidate_kind="job").count() == len(groups)
+    assert not told(scene.other_coordinator)
 
 
 def test_approving_a_person_tells_the_coordinator_of_the_new_suggestion_only(
