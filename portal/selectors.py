@@ -66,8 +66,12 @@ def user_roles(user: User) -> set[str]:
 
 
 def staff_roles_of(user: User) -> list[StaffRole]:
-    """The user's own staff roles with their regions, for their workspace."""
-    return list(StaffRole.objects.filter(user=user).select_related("region").order_by("role"))
+    """The user's own staff roles with their regions, for their workspace (which also fills
+    the memo of _role_paths: the menu asks for the same rows later in the request)."""
+    roles = list(StaffRole.objects.filter(user=user).select_related("region").order_by("role"))
+    if getattr(user, "_portal_role_paths", None) is None:
+        user._portal_role_paths = tuple((r.role, r.region.path) for r in roles)
+    return roles
 
 
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:

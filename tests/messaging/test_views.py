@@ -246,6 +246,25 @@ def test_the_navigation_shows_unread_messages_in_one_query(
     assert "2" not in str(items(world.volunteer, set())[0][0])
 
 
+def test_each_person_counts_only_their_own_unread_messages(world):
+    """One compiled statement serves everyone (messaging.selectors._unread_sql): each reader's
+    count is their own, and an outsider's is none."""
+    from messaging.selectors import unread_total
+
+    say(world, world.volunteer, "第一条")
+    say(world, world.volunteer, "第二条")
+    say(world, world.partner, "第三条")
+    fresh = type(world.lead).objects.get  # a user object per request: counted afresh
+    assert unread_total(fresh(pk=world.lead.pk)) == 3
+    assert unread_total(fresh(pk=world.volunteer.pk)) == 1
+    assert unread_total(fresh(pk=world.partner.pk)) == 2
+    assert unread_total(fresh(pk=world.outsider.pk)) == 0
+    services.read_mark(conversation_id=world.room.pk, user=world.lead, last_id=say(
+        world, world.partner, "第四条").pk)  # fmt: skip
+    assert unread_total(fresh(pk=world.lead.pk)) == 0
+    assert unread_total(fresh(pk=world.social_worker.pk)) == 4
+
+
 @pytest.mark.parametrize("messages", [3, 60])
 def test_the_inbox_and_room_take_the_same_queries_at_any_size(
     world, client_for, django_assert_max_num_queries, messages
