@@ -10,6 +10,8 @@ Django's cache machinery (cache_page) also refuses to store a response that sets
 cookie-less request and varies on Cookie and on the language, so a CSRF token is never shared.
 """
 
+from django.core.cache import cache
+
 from portal import page_cache
 from portal.page_cache import Generation
 
@@ -45,6 +47,7 @@ def connect() -> None:
             sender=PageViewRestriction,
             dispatch_uid=f"curriculum.caching.restriction.{id(signal)}",
         )
+    connect_hours()
 
 
 def serve_cached_for_anonymous(page, serve, request, *args, **kwargs):
@@ -59,3 +62,55 @@ def cached_for_anonymous(name: str, view, request, *args, **kwargs):
     return page_cache.cached_for_anonymous(
         name, view, request, *args, generation=GENERATION, seconds=ANONYMOUS_SECONDS, **kwargs
     )
+
+
+# --- the learning hours report -------------------------------------------------------------
+# A region's month of learning hours (its summary and its rendered pages of rows) is the same
+# for everyone who may read the region's report: the view checks the reader's right to the
+# region on every request, before it looks here. At province scale the summary alone is one
+# exact aggregation over some 15,000 groups (most of the page's time). Everything kept under
+# HOURS is stale once the month's records are rewritten (services.hours, after every completion
+# and attendance) or a group or a region changes (created, closed, reopened, moved, renamed):
+# raised at once and again after the commit, so nobody reads figures from before their own
+# action. The time limit bounds only what bypasses the models (a bulk load such as seed_scale).
+
+REPORT_SECONDS = 300
+HOURS = Generation("curriculum.hours.generation")
+hours_changed = HOURS.changed
+
+
+def _hours_model_changed(sender, **kwargs) -> None:
+    hours_changed()
+
+
+def connect_hours() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from groups.models import CorrectionGroup
+    from portal.models import Region
+
+    for model in (CorrectionGroup, Region):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _hours_model_changed,
+                sender=model,
+                dispatch_uid=f"curriculum.caching.hours.{model.__name__}.{id(signal)}",
+            )
+
+
+def report_summary(region, month, compute):
+    """The region's summary for `month`: from the cache when it was kept at the current
+    generation (and requirement), else `compute()`, kept. With the generation it was read at,
+    for the rendered rows' key (None when the cache is away: nothing is kept then)."""
+    from curriculum import conf
+
+    key = f"curriculum.report.summary.{region.pk}.{month:%Y%m}"
+    generation, found = HOURS.read_with(key)
+    stamp = (generation, conf.required_minutes())
+    summary, _slot = page_cache.read_stamped(key, stamp, found)
+    if summary is not None:
+        return summary, generation
+    summary = compute()
+    if generation is not None:
+        cache.set(key, (stamp, summary), REPORT_SECONDS)
+    return summary, generation

@@ -198,7 +198,11 @@ def hours_report(request):
             return response
         query = request.GET.copy()
         query.pop("page", None)
-        summary = selectors.hours_summary(rows)
+        # The same for everyone who may read the region (checked above): cached, as are the
+        # rendered rows (hours_report.html), until the month's hours or the groups change.
+        summary, generation = caching.report_summary(
+            region, month, lambda: selectors.hours_summary(rows)
+        )
         paginator = Paginator(rows, REPORT_PAGE_SIZE)
         # The summary has counted the rows already: one scan of the region's groups, not two.
         paginator.count = summary["groups"]
@@ -209,6 +213,8 @@ def hours_report(request):
             page=paginator.get_page(request.GET.get("page")),
             query=query.urlencode(),
             required=selectors.conf.required_minutes(),
+            hours_generation=generation,
+            report_seconds=caching.REPORT_SECONDS,
         )
     return render(request, "curriculum/hours_report.html", context)
 

@@ -8,7 +8,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from curriculum import conf
+from curriculum import caching, conf
 from curriculum.models import Attendance, LearningHours, LessonCompletion
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
@@ -63,6 +63,7 @@ def _hours_write(*, month: date, group_ids: list[int] | None = None) -> int:
         totals.setdefault(row["group_id"], [0, 0])[0] = row["total"]
     for row in attendance.values("group_id").annotate(total=Sum("minutes")).order_by():
         totals.setdefault(row["group_id"], [0, 0])[1] = row["total"]
+    caching.hours_changed()  # the report's cached figures (curriculum.caching)
     offices = dict(
         CorrectionGroup.objects.filter(pk__in=list(totals)).values_list("pk", "judicial_office_id")
     )
@@ -125,6 +126,7 @@ def hours_flag_shortfalls(*, month: date) -> int:
         batch_size=2000,
         ignore_conflicts=True,
     )
+    caching.hours_changed()  # the report's cached figures (curriculum.caching)
     rows = LearningHours.objects.filter(month=month, group__in=open_groups)
     rows.filter(total_minutes__gte=required).update(shortfall=False, required_minutes=required)
     newly = rows.filter(total_minutes__lt=required, flagged_at__isnull=True)

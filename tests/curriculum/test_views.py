@@ -398,6 +398,40 @@ def test_the_report_lists_and_exports_the_regions_groups(tree, world, client_for
     assert response.context["form"].errors["month"]
 
 
+def test_the_report_is_cached_until_the_hours_or_the_groups_change(
+    tree, world, client_for, regions
+):
+    """Figures and rows are kept for everyone who may read the region (curriculum.caching), and
+    a completion, a new group or a rename shows on the next visit."""
+    client = client_for(world.coordinator)
+    params = {"region": "440106", "month": f"{timezone.localdate():%Y-%m}"}
+
+    def shown():
+        response = client.get(reverse("curriculum:report"), params)
+        return response.context["summary"], response.content.decode()
+
+    summary, body = shown()
+    assert (summary["groups"], summary["minutes"]) == (1, 0)
+    assert shown()[0] == summary  # from the cache
+
+    open_lesson(world.group, tree.lesson)
+    services.lesson_complete(
+        lesson=tree.lesson, group=world.group, answers=cf.RIGHT, user=world.learner
+    )
+    summary, body = shown()
+    assert (summary["groups"], summary["minutes"]) == (1, 45)
+    assert "<td>45</td>" in body
+
+    other = group_services.group_create(data=group_data(regions), created_by=world.coordinator)
+    summary, body = shown()
+    assert summary["groups"] == 2 and other.code in body
+
+    office = regions["440106005"]
+    office.name = "新名字司法所"
+    office.save()
+    assert "新名字司法所" in shown()[1]
+
+
 def test_the_report_costs_the_same_at_any_size(
     tree, world, client_for, regions, django_assert_max_num_queries
 ):
