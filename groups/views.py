@@ -15,22 +15,27 @@ from groups import forms, people, selectors, services
 from groups.filters import GroupFilter, form_html
 from groups.models import Membership
 from portal.forms import apply_errors
-from portal.selectors import regions_covered_by
+from portal.selectors import regions_covered_by, role_region_paths
 
 PAGE_SIZE = 25
 
 
+def _require_coordinator(user) -> None:
+    """404 for anyone who coordinates nothing. From the roles already read for the request
+    (portal.selectors memoises them per user), without a query or a region queryset (#20)."""
+    if not user.is_superuser and not role_region_paths(user, role=selectors.COORDINATOR):
+        raise Http404
+
+
 def _coordinator_regions(user):
     """The regions a coordinator works in; 404 for anyone who coordinates nothing."""
-    regions = regions_covered_by(user, role=selectors.COORDINATOR)
-    if not user.is_superuser and not regions.exists():
-        raise Http404
-    return regions
+    _require_coordinator(user)
+    return regions_covered_by(user, role=selectors.COORDINATOR)
 
 
 @login_required
 def group_list(request):
-    _coordinator_regions(request.user)
+    _require_coordinator(request.user)
     groups = GroupFilter(
         request.GET or None, queryset=selectors.group_list_for_coordinator(request.user)
     )
@@ -39,7 +44,9 @@ def group_list(request):
     page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    selectors.with_card_text(page.object_list)
+    page.object_list = selectors.group_cards(
+        page.object_list, needs={need.pk: need for need in groups.terms["need"]}
+    )
     return render(
         request,
         "groups/group_list.html",
