@@ -73,5 +73,8 @@ class Prepared:
     def dicts(self, **values) -> list[dict]:
         """The rows as {column: value}, as values() gives them."""
         compiler = self._compile()[3]
-        names = [alias for _expr, _sql, alias in compiler.select[: compiler.col_count]]
+        names = [
+            alias or expression.target.attname
+            for expression, _sql, alias in compiler.select[: compiler.col_count]
+        ]
         return [dict(zip(names, row, strict=True)) for row in self.rows(**values)]

@@ -2,29 +2,21 @@
 gets 404 from the view, so its existence does not leak."""
 
 from decimal import Decimal
-from operator import itemgetter
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from groups.models import CorrectionGroup, Membership
 from partners.models import (
@@ -37,7 +29,6 @@ from partners.models import (
     Referral,
     ReferralStep,
 )
-from partners.prepared import Prepared
 from portal.models import StaffRole, User
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
@@ -110,111 +101,6 @@ def organisation_public(pk: int) -> Organisation:
     if organisation is None:
         raise Http404
     return organisation
-
-
-# How many referrals each posting shows on its organisation's page; the rest are one link away
-# (the referral list filtered to the posting). Rendering every referral of every posting made the
-# page's cost grow with the organisation's history (500 rows were most of its time).
-DASHBOARD_REFERRALS = 10
-
-
-def _dashboard_referral_rows(organisation_id: int):
-    awaiting = Case(When(status__in=Referral.AWAITING_RESPONSE, then=Value(0)), default=Value(1))
-    per_posting = {"partition_by": [F("job_id"), F("programme_id")]}
-    # The group's code as a correlated subquery (NULL once the group is closed), not a join: an
-    # organisation's few hundred referrals are then looked up one by one by primary key, where
-    # the planner chose to hash all 40,000 active groups of the province for the join (60 ms).
-    active_code = (
-        CorrectionGroup.objects.filter(
-            pk=OuterRef("group_id"), status=CorrectionGroup.Status.ACTIVE
-        )
-        .order_by()
-        .values("code")
-    )
-    return (
-        Referral.objects.filter(organisation_id=organisation_id)
-        .annotate(code=Subquery(active_code))
-        .filter(code__isnull=False)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                order_by=[awaiting.asc(), F("referred_at").desc(), F("id").desc()],
-                **per_posting,
-            ),
-            total=Window(Count("id"), **per_posting),
-        )
-        .filter(rank__lte=DASHBOARD_REFERRALS)
-        .order_by()
-        .values_list(
-            "job_id", "programme_id", "rank", "total", "id", "code", "status",
-            "referred_at", "respond_by",
-        )
-    )  # fmt: skip
-
-
-# Compiled once per process (partners.prepared): building the window query took longer than
-# the database took to answer it.
-_DASHBOARD_REFERRALS = Prepared(_dashboard_referral_rows, organisation_id=-7_204_717)
-
-
-def _dashboard_referrals(organisation: Organisation, postings: list) -> None:
-    """Set `referral_rows` (the table's rows, HTML) and `referral_count` on each posting: the
-    referrals the organisation sees (their group still active), those awaiting its answer first
-    (what it has to act on), then the newest. One query for all postings, the count and the cap
-    computed by the database (window functions), plain tuples rather than model instances (the
-    page shows four columns; a referral's shared facts and note are read on its own page).
-
-    The rows are written here rather than by a template loop: a posting's ten rows of four
-    cells were most of the page's rendering. Everything from the database is escaped."""
-    labels = {value: escape(str(label)) for value, label in Referral.Status.choices}
-    # A referral's page is the list's address and its id (partners/urls.py): one reverse() for
-    # the page, not one per row.
-    base = escape(reverse("partners:referrals"))
-    here = timezone.get_current_timezone()
-    found: dict[tuple, list] = {}
-    rows = _DASHBOARD_REFERRALS.rows(organisation_id=organisation.pk)
-    for job_id, programme_id, rank, total, pk, code, status, referred_at, respond_by in rows:
-        key = ("job", job_id) if job_id else ("programme", programme_id)
-        answer_by = (
-            f"{respond_by.astimezone(here):%Y-%m-%d}"
-            if status in Referral.AWAITING_RESPONSE
-            else ""
-        )
-        found.setdefault(key, [total, []])[1].append(
-            (
-                rank,
-                f'<tr><td><a href="{base}{pk}/">{escape(code)}</a></td>'
-                f"<td>{labels.get(status) or escape(status)}</td>"
-                f"<td>{referred_at.astimezone(here):%Y-%m-%d}</td><td>{answer_by}</td></tr>",
-            )
-        )
-    for kind, posting in postings:
-        total, ranked = found.get((kind, posting.pk), (0, []))
-        posting.referral_count = total
-        ranked.sort(key=itemgetter(0))
-        # Safe: the codes and labels are escaped above, the rest are numbers and dates.
-        posting.referral_rows = mark_safe("".join(row for _rank, row in ranked))  # noqa: S308
-
-
-def organisation_dashboard(organisation: Organisation) -> dict:
-    """An organisation's own page: postings with their first referrals and how many there are,
-    members, requests; the number of queries does not grow with postings or referrals, and the
-    rows rendered are bounded by the postings (DASHBOARD_REFERRALS each)."""
-    jobs = list(organisation.jobplacements.order_by("-created_at", "-id"))
-    programmes = list(organisation.programmes.order_by("-created_at", "-id"))
-    _dashboard_referrals(
-        organisation, [("job", job) for job in jobs] + [("programme", p) for p in programmes]
-    )
-    return {
-        "jobs": jobs,
-        "programmes": programmes,
-        "members": list(organisation.members.filter(left_at__isnull=True).select_related("user")),
-        "join_requests": list(
-            organisation.join_requests.filter(status="pending").select_related("user")
-        ),
-        "invitations": list(organisation.invitations.filter(accepted_at__isnull=True)[:20]),
-        "referrals_shown": DASHBOARD_REFERRALS,
-    }
 
 
 # --- postings -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partners import forms, selectors, services
+from partners import dashboard, forms, selectors, services
 from partners.models import Invitation, JoinRequest, Organisation, OrganisationMember
 from portal.forms import apply_errors
 from portal.models import AccountKind
@@ -68,7 +68,7 @@ def organisation_manage(request, pk):
             "membership": membership,
             "licence_form": forms.LicenceForm(),
             "invite_form": forms.InviteForm(),
-            **selectors.organisation_dashboard(organisation),
+            **dashboard.organisation_dashboard(organisation),
         },
     )
 
@@ -126,7 +126,7 @@ def licence_upload(request, pk):
             "membership": _membership,
             "licence_form": form,
             "invite_form": forms.InviteForm(),
-            **selectors.organisation_dashboard(organisation),
+            **dashboard.organisation_dashboard(organisation),
         },
         status=400,
     )

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from groups.models import CorrectionGroup
 from groups.scale import create_groups
 from partners import services
+from partners.dashboard import DASHBOARD_REFERRALS
 from partners.models import JobPlacement, Organisation, Referral
 from partners.scale import create_jobs
-from partners.selectors import DASHBOARD_REFERRALS
 from portal.models import AuditEvent, Region
 from tests import factories
 from tests.partners import factories as pf
@@ -302,6 +302,31 @@ def test_the_employer_dashboard_costs_the_same_at_any_size(
     shown = min(count, DASHBOARD_REFERRALS)
     assert html.count('<td><a href="/partners/referrals/') == shown
     assert (f"/partners/referrals/?job={world.job.pk}" in html) == (count > DASHBOARD_REFERRALS)
+
+
+def test_the_employer_dashboard_lists_members_requests_and_invitations(world, client_for):
+    services.join_request_create(
+        organisation=world.organisation, user=world.outsider, message="想加入<贵单位>"
+    )
+    services.invitation_create(
+        organisation=world.organisation, email="xin@example.cn", invited_by=world.owner
+    )
+    html = (
+        client_for(world.owner)
+        .get(reverse("partners:manage", args=[world.organisation.pk]))
+        .content.decode()
+    )
+    members = html.split('<ul class="members">')[1]
+    assert '黄经理 <span class="meta">负责人</span>' in members
+    assert '周助理 <span class="meta">成员</span>' in members
+    request = html.split('<ul class="members">')[2]
+    assert "局外人" in request and world.outsider.email in request
+    assert "想加入&lt;贵单位&gt;" in request  # escaped
+    join = world.organisation.join_requests.get(user=world.outsider)
+    assert reverse("partners:join_decide", args=[world.organisation.pk, join.pk]) in request
+    invitations = html.split('<ul class="members">')[3]
+    assert "xin@example.cn" in invitations
+    assert timezone.localdate().strftime("%Y-%m-%d") in invitations
 
 
 def _refer_many(world, count, *, status=Referral.Status.REFERRED, minutes=0):
