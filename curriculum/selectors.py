@@ -34,6 +34,7 @@ from curriculum.models import (
 )
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
+from partners.prepared import Prepared
 from portal import rights
 from portal.converters import parse_int
 from portal.models import Region, StaffRole, User
@@ -93,29 +94,64 @@ def learning_groups(user: User, *, lesson: LessonPage | None = None) -> list[Mem
     yet), read in the same query."""
     if not user.is_authenticated:
         return []
-    memberships = _learning_memberships(user)
     if lesson is None:
-        return list(memberships)
+        return list(_learning_memberships(user))
+    memberships = []
+    rows = _LESSON_MEMBERSHIPS.rows(user_id=user.pk, lesson_id=lesson.pk)
+    for pk, group_id, role, code, started_at, done_id, done_at, score in rows:
+        # What a lesson page and its clock use of each: the group's code, whether it opened the
+        # lesson and its completion (any other field would load when used).
+        membership = _partial(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
+        membership.group = _partial(
+            CorrectionGroup, id=group_id, code=code, status=CorrectionGroup.Status.ACTIVE
+        )
+        membership.started_at = started_at
+        membership.completion = _completion(done_id, group_id, lesson.pk, score, done_at)
+        memberships.append(membership)
+    return memberships
+
+
+def _lesson_memberships_query(user_id: int, lesson_id: int) -> QuerySet:
     # Unique per group and lesson: no order needed (order_by() drops the models' own).
-    started = LessonStart.objects.filter(group=OuterRef("group_id"), lesson=lesson).order_by()
-    done = LessonCompletion.objects.filter(group=OuterRef("group_id"), lesson=lesson).order_by()
-    memberships = list(
-        memberships.annotate(
+    started = LessonStart.objects.filter(group=OuterRef("group_id"), lesson=lesson_id).order_by()
+    done = LessonCompletion.objects.filter(group=OuterRef("group_id"), lesson=lesson_id).order_by()
+    return (
+        Membership.objects.filter(
+            user=user_id,
+            left_at__isnull=True,
+            role__in=LEARNING_ROLES,
+            group__status=CorrectionGroup.Status.ACTIVE,
+        )
+        .annotate(
             started_at=Subquery(started.values("started_at")[:1]),
             completion_id=Subquery(done.values("pk")[:1]),
             completion_at=Subquery(done.values("completed_at")[:1]),
             completion_score=Subquery(done.values("score")[:1]),
         )
-    )
-    for membership in memberships:
-        membership.completion = _completion(
-            membership.completion_id,
-            membership.group_id,
-            lesson.pk,
-            membership.completion_score,
-            membership.completion_at,
+        .values_list(
+            "pk",
+            "group_id",
+            "role",
+            "group__code",
+            "started_at",
+            "completion_id",
+            "completion_at",
+            "completion_score",
         )
-    return memberships
+        .order_by("joined_at", "pk")
+    )
+
+
+# Compiled once per process (partners.prepared): building this query with its four subqueries
+# took longer than the database took to answer it, on every lesson page a learner opens.
+_LESSON_MEMBERSHIPS = Prepared(_lesson_memberships_query, user_id=-7_204_801, lesson_id=-7_204_802)
+
+
+def _partial(model, **values):
+    """An instance of `model` with only these fields loaded, as .only(...) would give it (the
+    others load when used). Model.from_db takes the values in the model's field order."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db("default", fields, [values[name] for name in fields])
 
 
 def _completion(pk, group_id, lesson_id, score, completed_at) -> LessonCompletion | None:
@@ -123,10 +159,13 @@ def _completion(pk, group_id, lesson_id, score, completed_at) -> LessonCompletio
     LessonCompletion.objects.only(...) would give it: the other fields load when used."""
     if pk is None:
         return None
-    return LessonCompletion.from_db(
-        "default",
-        ["id", "group_id", "lesson_id", "score", "completed_at"],
-        [pk, group_id, lesson_id, score, completed_at],
+    return _partial(
+        LessonCompletion,
+        id=pk,
+        group_id=group_id,
+        lesson_id=lesson_id,
+        score=score,
+        completed_at=completed_at,
     )
 
 
@@ -335,59 +374,118 @@ def my_lessons(user: User) -> list[dict]:
     """For a learner or lead: each of their groups with its assigned lessons, what is done and
     this month's hours. Two queries however many groups they lead: the groups with their month's
     hours, the assignments with their completions (each one row at most per group and month,
-    per group and lesson: unique)."""
+    per group and lesson: unique). Both compiled once per process (_MY_GROUPS, _MY_ASSIGNMENTS):
+    building them took longer than the database took to answer."""
     month = timezone.localdate().replace(day=1)
     if not user.is_authenticated:
         return []
+    groups = _MY_GROUPS.rows(user_id=user.pk, month=month)
+    if not groups:
+        return []
+    assignments: dict[int, list[LessonAssignment]] = {row[1]: [] for row in groups}
+    for (
+        pk,
+        group_id,
+        lesson_id,
+        source,
+        assigned_at,
+        title,
+        done_id,
+        done_at,
+        score,
+    ) in _MY_ASSIGNMENTS.rows(user_id=user.pk):
+        if group_id not in assignments:  # a group joined or left between the two reads
+            continue
+        assignment = _partial(
+            LessonAssignment,
+            id=pk,
+            group_id=group_id,
+            lesson_id=lesson_id,
+            source=source,
+            assigned_at=assigned_at,
+        )
+        # What the table shows of the lesson: its title (the rest loads when used).
+        assignment.lesson = _partial(LessonPage, id=lesson_id, page_ptr_id=lesson_id, title=title)
+        assignment.completion = _completion(done_id, group_id, lesson_id, score, done_at)
+        assignments[group_id].append(assignment)
+    result = []
+    for pk, group_id, role, code, hours_id, hours_minutes in groups:
+        membership = _partial(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
+        membership.group = _partial(
+            CorrectionGroup, id=group_id, code=code, status=CorrectionGroup.Status.ACTIVE
+        )
+        hours = None
+        if hours_id is not None:
+            hours = _partial(
+                LearningHours,
+                id=hours_id,
+                group_id=group_id,
+                month=month,
+                total_minutes=hours_minutes,
+            )
+        result.append(
+            {
+                "membership": membership,
+                "assignments": assignments[group_id],
+                "hours": hours,
+                "month": month,
+            }
+        )
+    return result
+
+
+def _my_learning_memberships(user_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user=user_id,
+        left_at__isnull=True,
+        role__in=LEARNING_ROLES,
+        group__status=CorrectionGroup.Status.ACTIVE,
+    )
+
+
+def _my_groups_query(user_id: int, month: date) -> QuerySet:
     month_hours = LearningHours.objects.filter(group=OuterRef("group_id"), month=month).order_by()
-    memberships = list(
-        _learning_memberships(user).annotate(
+    return (
+        _my_learning_memberships(user_id)
+        .annotate(
             hours_id=Subquery(month_hours.values("pk")[:1]),
             hours_minutes=Subquery(month_hours.values("total_minutes")[:1]),
         )
+        .values_list("pk", "group_id", "role", "group__code", "hours_id", "hours_minutes")
+        .order_by("joined_at", "pk")
     )
-    group_ids = [m.group_id for m in memberships]
-    if not group_ids:
-        return []
+
+
+def _my_assignments_query(user_id: int) -> QuerySet:
     done = LessonCompletion.objects.filter(
         group=OuterRef("group_id"), lesson=OuterRef("lesson_id")
     ).order_by()
-    rows = (
-        LessonAssignment.objects.filter(group_id__in=group_ids)
-        .select_related("lesson")
-        .only("group_id", "lesson_id", "source", "assigned_at", "lesson__title")
+    return (
+        LessonAssignment.objects.filter(
+            group__in=_my_learning_memberships(user_id).values("group_id")
+        )
         .annotate(
             completion_id=Subquery(done.values("pk")[:1]),
             completion_at=Subquery(done.values("completed_at")[:1]),
             completion_score=Subquery(done.values("score")[:1]),
         )
+        .values_list(
+            "pk",
+            "group_id",
+            "lesson_id",
+            "source",
+            "assigned_at",
+            "lesson__title",
+            "completion_id",
+            "completion_at",
+            "completion_score",
+        )
         .order_by("-assigned_at", "-pk")
     )
-    assignments: dict[int, list[LessonAssignment]] = {pk: [] for pk in group_ids}
-    for assignment in rows:
-        assignment.completion = _completion(
-            assignment.completion_id,
-            assignment.group_id,
-            assignment.lesson_id,
-            assignment.completion_score,
-            assignment.completion_at,
-        )
-        assignments[assignment.group_id].append(assignment)
-    return [
-        {
-            "membership": m,
-            "assignments": assignments[m.group_id],
-            "hours": LearningHours.from_db(
-                "default",
-                ["id", "group_id", "month", "total_minutes"],
-                [m.hours_id, m.group_id, month, m.hours_minutes],
-            )
-            if m.hours_id is not None
-            else None,
-            "month": month,
-        }
-        for m in memberships
-    ]
+
+
+_MY_GROUPS = Prepared(_my_groups_query, user_id=-7_204_803, month=date(1901, 2, 1))
+_MY_ASSIGNMENTS = Prepared(_my_assignments_query, user_id=-7_204_804)
 
 
 def next_session_today(user: User, *, now: datetime) -> LessonSession | None:

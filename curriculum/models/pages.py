@@ -52,6 +52,10 @@ class FewerQueriesMixin:
     (curriculum.page_routes)."""
 
     def get_view_restrictions(self):
+        # Those read with the page's route when it was served (page_routes.route_below).
+        served = getattr(self, "_served_view_restrictions", None)
+        if served is not None:
+            return served
         return page_routes.view_restrictions(self)
 
 

@@ -72,6 +72,21 @@ def test_view_restrictions_are_those_wagtail_reads(tree, client_for):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
+def test_a_cached_route_follows_restrictions_and_unpublishing(tree, world, client_for):
+    """The route and view restrictions kept for a page seen before (page_routes.route_below)
+    are stale once a restriction is added or the page unpublished."""
+    lesson = cf.lesson(tree.first, "路线缓存的课")
+    assert client_for(None).get(lesson.url).status_code == 200
+    learner = client_for(world.learner)
+    assert learner.get(lesson.url).status_code == 200
+    PageViewRestriction.objects.create(page=tree.first, restriction_type=PageViewRestriction.LOGIN)
+    response = client_for(None).get(lesson.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert learner.get(lesson.url).status_code == 200
+    LessonPage.objects.get(pk=lesson.pk).unpublish()
+    assert learner.get(lesson.url).status_code == 404
+
+
 def test_a_restricted_lesson_leaves_the_visitors_cached_list(tree, client_for):
     url = reverse("curriculum:lessons")
     lesson = cf.lesson(tree.first, "将被限制的课")
