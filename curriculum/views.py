@@ -214,6 +214,9 @@ def hours_report(request):
             query=query.urlencode(),
             required=selectors.conf.required_minutes(),
             hours_generation=generation,
+            # The form's choices, for its cached rendering (hours_report.html): region names
+            # change only with a save of the region, which raises the generation.
+            region_choices=",".join(str(r.pk) for r in regions),
             report_seconds=caching.REPORT_SECONDS,
         )
     return render(request, "curriculum/hours_report.html", context)

@@ -431,6 +431,14 @@ def test_the_report_is_cached_until_the_hours_or_the_groups_change(
     office.save()
     assert "新名字司法所" in shown()[1]
 
+    # The form, cached too, offers each reader their own regions and shows what they asked.
+    city = client_for(world.city_coordinator)
+    for region in ("440100", "440106", "440100"):
+        form = city.get(reverse("curriculum:report"), {**params, "region": region}).content
+        assert f'<option value="{region}" selected>' in form.decode()
+    assert 'value="440100"' in city.get(reverse("curriculum:report"), params).content.decode()
+    assert 'value="440100"' not in shown()[1]
+
 
 def test_the_report_costs_the_same_at_any_size(
     tree, world, client_for, regions, django_assert_max_num_queries
