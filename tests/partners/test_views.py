@@ -329,6 +329,17 @@ def test_the_employer_dashboard_lists_members_requests_and_invitations(world, cl
     assert timezone.localdate().strftime("%Y-%m-%d") in invitations
 
 
+def test_the_employer_dashboard_escapes_what_members_wrote(world, client_for):
+    JobPlacement.objects.filter(pk=world.job.pk).update(title="<b>仓库</b>管理员")
+    html = (
+        client_for(world.owner)
+        .get(reverse("partners:manage", args=[world.organisation.pk]))
+        .content.decode()
+    )
+    assert "&lt;b&gt;仓库&lt;/b&gt;管理员" in html and "<b>仓库</b>" not in html
+    assert f'<a href="/partners/jobs/{world.job.pk}/">' in html
+
+
 def _refer_many(world, count, *, status=Referral.Status.REFERRED, minutes=0):
     create_groups(count, rng=random.Random(minutes), offices=[Region.objects.get(code="440106005")])
     now = timezone.now()
