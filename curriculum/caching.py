@@ -86,10 +86,13 @@ def _hours_model_changed(sender, **kwargs) -> None:
 def connect_hours() -> None:
     from django.db.models.signals import post_delete, post_save
 
+    from curriculum.models import LearningHours
     from groups.models import CorrectionGroup
     from portal.models import Region
 
-    for model in (CorrectionGroup, Region):
+    # (services.hours writes the records in bulk and says so itself; these are for one record
+    # saved or deleted elsewhere, an admin's correction say.)
+    for model in (CorrectionGroup, Region, LearningHours):
         for signal in (post_save, post_delete):
             signal.connect(
                 _hours_model_changed,
