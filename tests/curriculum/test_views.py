@@ -438,6 +438,10 @@ def test_the_report_is_cached_until_the_hours_or_the_groups_change(
         assert f'<option value="{region}" selected>' in form.decode()
     assert 'value="440100"' in city.get(reverse("curriculum:report"), params).content.decode()
     assert 'value="440100"' not in shown()[1]
+    # A region without groups shows no table (as before the cache).
+    empty = city.get(reverse("curriculum:report"), {**params, "region": "440104"})
+    assert empty.context["summary"]["groups"] == 0
+    assert "<table" not in empty.content.decode()
 
 
 def test_the_report_costs_the_same_at_any_size(
@@ -451,6 +455,10 @@ def test_the_report_costs_the_same_at_any_size(
     create_groups(120, rng=random.Random(6), offices=[regions["440106005"], regions["440104003"]])
     services.hours_flag_shortfalls(month=timezone.localdate())
     with django_assert_max_num_queries(11):
+        response = client.get(reverse("curriculum:report"), params)
+    assert response.context["summary"]["groups"] == 121
+    # Seen again: the summary, the rows and the form come from the cache (curriculum.caching).
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("curriculum:report"), params)
     assert response.context["summary"]["groups"] == 121
 
