@@ -4,7 +4,6 @@ a group gets 404, so its existence does not leak."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -41,11 +40,11 @@ def group_list(request):
     )
     # A bad filter value shows its error and no rows, never an unfiltered list.
     rows = groups.qs if not groups.is_bound or groups.is_valid() else groups.queryset.none()
-    page = Paginator(rows.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = selectors.group_cards(
-        page.object_list, needs={need.pk: need for need in groups.terms["need"]}
+    page = selectors.group_list_page(
+        rows.order_by("-created_at", "-id"),
+        request.GET.get("page"),
+        PAGE_SIZE,
+        needs={need.pk: need for need in groups.terms["need"]},
     )
     return render(
         request,

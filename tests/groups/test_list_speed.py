@@ -79,3 +79,31 @@ def test_the_list_page_shows_the_total_the_pages_and_the_cards(many, client_for)
     assert "共 61 个小组" in page  # the world's group and sixty more
     assert "第 2 页，共 3 页" in page
     assert page.count('<li class="card">') == 25
+
+
+@pytest.mark.parametrize("asked", [None, "1", "2", "3", "4", "999", "0", "-1", "abc", "2.0"])
+def test_a_page_is_the_page_djangos_paginator_gives(many, asked):
+    """Past the first page the ids and the total come in one query (COUNT(*) OVER ()); the page,
+    its number and the totals are still Paginator.get_page's, a bad or too large number too."""
+    _groups, rows = rows_for(many.coordinator, "")
+    expected = Paginator(rows, 25).get_page(asked)
+    page = selectors.group_list_page(rows, asked, 25)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        expected.paginator.count,
+        expected.paginator.num_pages,
+    )
+    assert [g.code for g in page.object_list] == [g.code for g in expected.object_list]
+    assert page.has_next() == expected.has_next()
+
+
+def test_a_filtered_deep_page_counts_only_what_matches(many, client_for):
+    create_groups(200, rng=random.Random(8), offices=[many.group.judicial_office])
+    client = client_for(many.coordinator)
+    _groups, rows = rows_for(many.coordinator, "need=employment")
+    total = rows.count()
+    assert total > 25  # a second page to ask for
+    response = client.get(reverse("groups:list"), {"need": "employment", "page": "2"})
+    page = response.context["page"]
+    assert page.paginator.count == total and page.number == 2
+    assert [g.code for g in page.object_list] == [g.code for g in rows[25:50]]
