@@ -34,10 +34,10 @@ from curriculum.models import (
 )
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import groups_coordinated_by
-from partners.prepared import Prepared
 from portal import rights
 from portal.converters import parse_int
 from portal.models import Region, StaffRole, User
+from portal.prepared import Prepared
 from portal.selectors import regions_covered_by
 
 LEARNING_ROLES = (Membership.Role.LEARNER, Membership.Role.LEAD)
@@ -142,7 +142,7 @@ def _lesson_memberships_query(user_id: int, lesson_id: int) -> QuerySet:
     )
 
 
-# Compiled once per process (partners.prepared): building this query with its four subqueries
+# Compiled once per process (portal.prepared): building this query with its four subqueries
 # took longer than the database took to answer it, on every lesson page a learner opens.
 _LESSON_MEMBERSHIPS = Prepared(_lesson_memberships_query, user_id=-7_204_801, lesson_id=-7_204_802)
 

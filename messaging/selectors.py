@@ -6,7 +6,6 @@ caller."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -26,6 +25,7 @@ from messaging.models import (
 )
 from portal.converters import parse_id
 from portal.models import User
+from portal.prepared import Prepared
 
 # Whom a learner may write to directly (issue 8): the people running their casework.
 LEARNER_MAY_WRITE_TO = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
@@ -270,36 +270,19 @@ def _unread_queryset(user: User) -> QuerySet[Message]:
 
 # The count runs on every signed-in page (the menu's badge). Building its queryset (the
 # participation filter and each subject provider's subquery) cost about 2 ms of Python a
-# request, three times the query itself; its SQL depends on the user only through their id.
-# So it is compiled once per process (and set of providers) for a stand-in user, whose id in
-# the parameters is then swapped for the reader's. No user has a negative id.
-_STAND_IN = -7_204_719
-_compiled: dict = {}
-
-
-def _unread_sql() -> tuple[str, list, list[int]]:
-    """The capped count's SQL, its parameters and where the user's id goes in them."""
-    key = (connection.vendor, tuple(sorted((k, id(p)) for k, p in subjects.registered().items())))
-    if key not in _compiled:
-        inner = _unread_queryset(User(pk=_STAND_IN)).order_by().values("pk")[: UNREAD_CAP + 1]
-        sql, params = inner.query.sql_with_params()
-        slots = [i for i, value in enumerate(params) if value == _STAND_IN]
-        if not slots:  # the user's id went elsewhere: a count of everyone's messages
-            raise RuntimeError("the unread count's SQL does not take the user's id")
-        # Django's own compiled SQL, the values kept as parameters.
-        count = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608
-        _compiled[key] = (count, list(params), slots)
-    return _compiled[key]
+# request, three times the query itself; its SQL depends on the user only through their id, so
+# it is compiled once per process (portal.prepared). Up to UNREAD_CAP + 1 ids are read and
+# counted here: the badge says "99+" past the cap.
+_UNREAD = Prepared(
+    lambda user_id: (
+        _unread_queryset(User(pk=user_id)).order_by().values_list("pk")[: UNREAD_CAP + 1]
+    ),
+    user_id=-7_204_719,  # no user has a negative id
+)
 
 
 def _unread_total(user: User) -> int:
-    sql, params, slots = _unread_sql()
-    params = list(params)
-    for i in slots:
-        params[i] = user.pk
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+    return len(_UNREAD.rows(user_id=user.pk))
 
 
 def _messages(conversation: Conversation) -> QuerySet[Message]:

@@ -2,7 +2,7 @@
 its postings with their first referrals, its members, requests and invitations.
 
 The page is read on every visit of a member at work, so its reads are shaped for it: rows of
-plain values, not model instances, from queries compiled once per process (partners.prepared),
+plain values, not model instances, from queries compiled once per process (portal.prepared),
 and the referral table written here rather than by a template loop."""
 
 from dataclasses import dataclass
@@ -28,10 +28,10 @@ from partners.models import (
     Programme,
     Referral,
 )
-from partners.prepared import Prepared
 from portal.models import User
+from portal.prepared import Prepared
 
-# An organisation's id no row has, for the queries compiled once (partners.prepared).
+# An organisation's id no row has, for the queries compiled once (portal.prepared).
 _STAND_IN = -7_204_717
 
 
@@ -75,7 +75,7 @@ def _referral_rows(organisation_id: int):
     )  # fmt: skip
 
 
-# Compiled once per process (partners.prepared): building the window query took longer than
+# Compiled once per process (portal.prepared): building the window query took longer than
 # the database took to answer it.
 _REFERRALS = Prepared(_referral_rows, organisation_id=_STAND_IN)
 

@@ -30,8 +30,8 @@ from partners.models import (
     Referral,
     ReferralStep,
 )
-from partners.prepared import Prepared
 from portal.models import Region, StaffRole, User
+from portal.prepared import Prepared
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
 
@@ -50,7 +50,7 @@ def memberships_of(user: User) -> QuerySet[OrganisationMember]:
 
 
 # The membership, its organisation and the organisation's region, as select_related reads them
-# (every column of each), in one query compiled once per process (partners.prepared): every
+# (every column of each), in one query compiled once per process (portal.prepared): every
 # page of an organisation's members starts with it, and building it cost more than running it.
 _PLACE_MODELS = (
     (OrganisationMember, ""),

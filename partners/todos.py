@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
 from partners.models import JobPlacement, OrganisationMember, Programme, Referral
-from partners.prepared import Prepared
 from partners.selectors import referrals_coordinated_by
 from portal.models import AccountKind, StaffRole, User
+from portal.prepared import Prepared
 from portal.todo import CappedCount, Todo
 
 CLOSING_DAYS = 7
@@ -148,7 +148,7 @@ def _row_query(user_id: int, figures: dict):
     return User.objects.filter(pk=user_id).values(**figures)
 
 
-# A partner's figures and a group side's, compiled once per process (partners.prepared): their
+# A partner's figures and a group side's, compiled once per process (portal.prepared): their
 # ten subqueries took twice as long to build as the database took to answer. A coordinator's
 # depend on the regions they cover and are built for each request.
 _USER_STAND_IN = -7_204_713

@@ -1,5 +1,6 @@
-"""Queries compiled once per process (partners.prepared): each run with its own values in
-place of the stand-ins, the rows converted as the ORM would, and no query that ignores one."""
+"""Queries compiled once per process (portal.prepared), tried on partners rows: each run with
+its own values in place of the stand-ins, the rows converted as the ORM would, and no query that
+ignores one."""
 
 from datetime import date, datetime, timedelta
 
@@ -7,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from partners.models import JobPlacement
-from partners.prepared import Prepared
+from portal.prepared import Prepared
 
 LONG_AGO = date(1901, 2, 3)
 

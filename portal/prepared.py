@@ -2,11 +2,11 @@
 everyone but for a few values (the reader's id, an organisation's, today's date).
 
 Building a queryset with a dozen subqueries or a window function (filters, annotations, the
-compiler) cost the partner's home page and the organisation page more Python than their queries
-took the database. So the queryset is compiled once for stand-in values, and each request runs
-that SQL with its own values put where the stand-ins were; Django's converters still turn the
-rows into Python values (the same as values_list would give). messaging.selectors does the
-same for the unread count.
+compiler) cost more Python than the query took the database: the unread badge on every page
+(messaging.selectors), the partner's home and organisation pages, a learner's lessons. So the
+queryset is compiled once for stand-in values, and each request runs that SQL with its own
+values put where the stand-ins were; Django's converters still turn the rows into Python
+values (the same as values_list would give).
 """
 
 from collections.abc import Callable
