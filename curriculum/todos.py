@@ -3,7 +3,7 @@ countdown and hours this month against the requirement, the sessions of tomorrow
 run them, and for coordinators the groups still below the month's hours."""
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
@@ -86,7 +86,13 @@ def items(user, roles) -> list[Todo]:
         todos.append(_learner(user))
     if user.is_superuser or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER:
         tomorrow = timezone.localdate() + timedelta(days=1)
-        count = capped_count(sessions_visible_to(user).filter(starts_at__date=tomorrow))
+        # Tomorrow as a range of times, which the index on starts_at serves (a __date filter
+        # converts every session's time first: a scan of all of them).
+        start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+        end = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min))
+        count = capped_count(
+            sessions_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end)
+        )
         todos.append(Todo.counted(_("Sessions tomorrow"), reverse("curriculum:sessions"), count))
     if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
         month = timezone.localdate().replace(day=1)
