@@ -178,3 +178,12 @@ def test_a_learner_account_sees_nothing_of_a_group_it_never_joined(tree, world, 
     under_way(tree, world)
     stranger = factories.LearnerFactory(display_name="学员丙")
     assert TODAY not in todos(home(client_for, stranger))
+
+
+def test_sessions_tomorrow_count_the_whole_local_day_and_nothing_after(tree, world, client_for):
+    """Tomorrow from local midnight to the next (Asia/Shanghai), as the coordinator lives it."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    schedule(tree, world, at(tomorrow, 0))  # the first minute
+    schedule(tree, world, at(tomorrow, 23, 30), minutes=20)  # the last half hour
+    schedule(tree, world, at(tomorrow + timedelta(days=1), 0))  # the day after: not tomorrow
+    assert todos(home(client_for, world.coordinator))["明日的线下课"].count == 2
