@@ -28,6 +28,10 @@ def parse_args(argv):
     parser.add_argument("--repeat", type=int, default=10, help="timed requests (default 10)")
     parser.add_argument("--top", type=int, default=20, help="functions shown (default 20)")
     parser.add_argument("--sql", action="store_true", help="print every query of one request")
+    parser.add_argument(
+        "--sort", choices=("cumulative", "tottime"), default="cumulative",
+        help="order of the functions: time under them (default) or in them alone",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -121,7 +125,7 @@ def main(argv=None) -> int:
             for seconds, text in queries:
                 print(f"  {seconds * 1000:7.1f} ms  {text[:300]}")
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
     return 0
 
