@@ -80,12 +80,7 @@ def current_theme() -> MonthlyThemePage | None:
 
 
 def _learning_memberships(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        user=user,
-        left_at__isnull=True,
-        role__in=LEARNING_ROLES,
-        group__status=CorrectionGroup.Status.ACTIVE,
-    ).select_related("group")
+    return _my_learning_memberships(user.pk).select_related("group")
 
 
 def learning_groups(user: User, *, lesson: LessonPage | None = None) -> list[Membership]:
@@ -435,6 +430,8 @@ def my_lessons(user: User) -> list[dict]:
 
 
 def _my_learning_memberships(user_id: int) -> QuerySet[Membership]:
+    """The user's places as a learner or lead of an active group (by id: the compiled queries
+    of portal.prepared pass a stand-in)."""
     return Membership.objects.filter(
         user=user_id,
         left_at__isnull=True,
