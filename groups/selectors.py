@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
 from portal import services as portal_services
+from portal.converters import parse_int
 from portal.models import AuditEvent, Region, StaffRole, User
 from portal.selectors import regions_covered_by, role_region_paths
 
@@ -99,7 +100,9 @@ def group_list_page(rows: QuerySet[CorrectionGroup], number, per_page: int, need
     its own count, as its ids come cheaply off the newest-first index. A number past the end, or
     not a number, takes Paginator.get_page's way (the last page, the first)."""
     paginator = Paginator(rows, per_page)
-    asked = int(number) if isinstance(number, str) and number.isdigit() else None
+    # ASCII digits only ("²" is a digit to str.isdigit), and no page past a million: anything
+    # else takes get_page's way below.
+    asked = parse_int(number, low=1, high=1_000_000)
     if asked is not None and asked > 1:
         start = (asked - 1) * per_page
         found = list(
