@@ -10,8 +10,6 @@ Django's cache machinery (cache_page) also refuses to store a response that sets
 cookie-less request and varies on Cookie and on the language, so a CSRF token is never shared.
 """
 
-from django.core.cache import cache
-
 from portal import page_cache
 from portal.page_cache import Generation
 
@@ -110,10 +108,9 @@ def report_summary(region, month, compute):
     key = f"curriculum.report.summary.{region.pk}.{month:%Y%m}"
     generation, found = HOURS.read_with(key)
     stamp = (generation, conf.required_minutes())
-    summary, _slot = page_cache.read_stamped(key, stamp, found)
-    if summary is not None:
-        return summary, generation
-    summary = compute()
-    if generation is not None:
-        cache.set(key, (stamp, summary), REPORT_SECONDS)
+    summary, slot = page_cache.read_stamped(key, stamp, found)
+    if summary is None:
+        summary = compute()
+        if generation is not None:  # (the cache away: nothing is kept)
+            page_cache.keep_stamped(slot, summary, REPORT_SECONDS)
     return summary, generation

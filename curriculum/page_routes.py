@@ -16,10 +16,11 @@ in one query instead of two: the ancestors' paths follow from the page's own pat
 import hashlib
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from wagtail.models import Page, PageViewRestriction
+
+from portal import page_cache
 
 
 def _walks_like_a_page(page: Page) -> bool:
@@ -44,9 +45,9 @@ def route_below(page: Page, request, path_components: list[str]):
         + hashlib.sha256(f"{page.pk}/{'/'.join(path_components)}".encode()).hexdigest()
     )
     generation, found = caching.GENERATION.read_with(key)
-    cached = found.get(key)
-    if cached is not None and cached[0] == generation:
-        label, pk, restrictions = cached[1]
+    cached, slot = page_cache.read_stamped(key, (generation,), found)
+    if cached is not None:
+        label, pk, restrictions = cached
         target = apps.get_model(label).objects.filter(pk=pk).first()
         if target is not None:
             target._served_view_restrictions = restrictions
@@ -57,7 +58,7 @@ def route_below(page: Page, request, path_components: list[str]):
         restrictions = list(view_restrictions(target))
         target._served_view_restrictions = restrictions
         value = (target._meta.label, target.pk, restrictions)
-        cache.set(key, (generation, value), caching.ANONYMOUS_SECONDS)
+        page_cache.keep_stamped(slot, value, caching.ANONYMOUS_SECONDS)
     return found
 
 

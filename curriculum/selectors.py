@@ -37,7 +37,7 @@ from groups.selectors import groups_coordinated_by
 from portal import rights
 from portal.converters import parse_int
 from portal.models import Region, StaffRole, User
-from portal.prepared import Prepared
+from portal.prepared import Prepared, instance
 from portal.selectors import regions_covered_by
 
 LEARNING_ROLES = (Membership.Role.LEARNER, Membership.Role.LEAD)
@@ -96,8 +96,8 @@ def learning_groups(user: User, *, lesson: LessonPage | None = None) -> list[Mem
     for pk, group_id, role, code, started_at, done_id, done_at, score in rows:
         # What a lesson page and its clock use of each: the group's code, whether it opened the
         # lesson and its completion (any other field would load when used).
-        membership = _partial(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
-        membership.group = _partial(
+        membership = instance(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
+        membership.group = instance(
             CorrectionGroup, id=group_id, code=code, status=CorrectionGroup.Status.ACTIVE
         )
         membership.started_at = started_at
@@ -111,12 +111,7 @@ def _lesson_memberships_query(user_id: int, lesson_id: int) -> QuerySet:
     started = LessonStart.objects.filter(group=OuterRef("group_id"), lesson=lesson_id).order_by()
     done = LessonCompletion.objects.filter(group=OuterRef("group_id"), lesson=lesson_id).order_by()
     return (
-        Membership.objects.filter(
-            user=user_id,
-            left_at__isnull=True,
-            role__in=LEARNING_ROLES,
-            group__status=CorrectionGroup.Status.ACTIVE,
-        )
+        _my_learning_memberships(user_id)
         .annotate(
             started_at=Subquery(started.values("started_at")[:1]),
             completion_id=Subquery(done.values("pk")[:1]),
@@ -142,19 +137,12 @@ def _lesson_memberships_query(user_id: int, lesson_id: int) -> QuerySet:
 _LESSON_MEMBERSHIPS = Prepared(_lesson_memberships_query, user_id=-7_204_801, lesson_id=-7_204_802)
 
 
-def _partial(model, **values):
-    """An instance of `model` with only these fields loaded, as .only(...) would give it (the
-    others load when used). Model.from_db takes the values in the model's field order."""
-    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db("default", fields, [values[name] for name in fields])
-
-
 def _completion(pk, group_id, lesson_id, score, completed_at) -> LessonCompletion | None:
     """A completion read as columns of another row (unique per group and lesson), as
     LessonCompletion.objects.only(...) would give it: the other fields load when used."""
     if pk is None:
         return None
-    return _partial(
+    return instance(
         LessonCompletion,
         id=pk,
         group_id=group_id,
@@ -391,7 +379,7 @@ def my_lessons(user: User) -> list[dict]:
     ) in _MY_ASSIGNMENTS.rows(user_id=user.pk):
         if group_id not in assignments:  # a group joined or left between the two reads
             continue
-        assignment = _partial(
+        assignment = instance(
             LessonAssignment,
             id=pk,
             group_id=group_id,
@@ -400,18 +388,18 @@ def my_lessons(user: User) -> list[dict]:
             assigned_at=assigned_at,
         )
         # What the table shows of the lesson: its title (the rest loads when used).
-        assignment.lesson = _partial(LessonPage, id=lesson_id, page_ptr_id=lesson_id, title=title)
+        assignment.lesson = instance(LessonPage, id=lesson_id, page_ptr_id=lesson_id, title=title)
         assignment.completion = _completion(done_id, group_id, lesson_id, score, done_at)
         assignments[group_id].append(assignment)
     result = []
     for pk, group_id, role, code, hours_id, hours_minutes in groups:
-        membership = _partial(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
-        membership.group = _partial(
+        membership = instance(Membership, id=pk, group_id=group_id, user_id=user.pk, role=role)
+        membership.group = instance(
             CorrectionGroup, id=group_id, code=code, status=CorrectionGroup.Status.ACTIVE
         )
         hours = None
         if hours_id is not None:
-            hours = _partial(
+            hours = instance(
                 LearningHours,
                 id=hours_id,
                 group_id=group_id,

@@ -41,4 +41,4 @@ def read(region, month, sort: str, descending: bool) -> tuple[str | None, tuple 
 
 
 def keep(slot: tuple | None, body: str) -> None:
-    keep_stamped(slot, body, TIMEOUT)
+    keep_stamped(slot, str(body), TIMEOUT)

@@ -29,7 +29,7 @@ from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
 from portal import services as portal_services
 from portal.converters import parse_int
 from portal.models import AuditEvent, Region, StaffRole, User
-from portal.selectors import regions_covered_by, role_region_paths
+from portal.selectors import covers_path, regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
 # How the group's timeline names each audited change.
@@ -84,10 +84,16 @@ def groups_visible_to(user: User) -> QuerySet[CorrectionGroup]:
 def group_list_for_coordinator(user: User) -> QuerySet[CorrectionGroup]:
     """The groups of the coordinator's list, with has_volunteer for its filter; what a card
     shows is read for one page's rows only (group_cards)."""
-    volunteers = Membership.objects.filter(
-        group=OuterRef("pk"), left_at__isnull=True, role=Membership.Role.VOLUNTEER
+    return groups_coordinated_by(user).annotate(has_volunteer=_has_volunteer())
+
+
+def _has_volunteer() -> Exists:
+    """Whether the group (OuterRef) has an active volunteer."""
+    return Exists(
+        Membership.objects.filter(
+            group=OuterRef("pk"), left_at__isnull=True, role=Membership.Role.VOLUNTEER
+        )
     )
-    return groups_coordinated_by(user).annotate(has_volunteer=Exists(volunteers))
 
 
 def group_list_page(rows: QuerySet[CorrectionGroup], number, per_page: int, needs=None) -> Page:
@@ -138,11 +144,7 @@ def group_cards(page_rows, needs=None) -> list[CorrectionGroup]:
         CorrectionGroup.objects.filter(pk__in=ids)
         .select_related("judicial_office", "offence")
         .annotate(
-            has_volunteer=Exists(
-                Membership.objects.filter(
-                    group=OuterRef("pk"), left_at__isnull=True, role=Membership.Role.VOLUNTEER
-                )
-            ),
+            has_volunteer=_has_volunteer(),
             # A correlated count, not a JOIN + GROUP BY.
             member_count=Coalesce(
                 Subquery(
@@ -302,11 +304,8 @@ def group_for_user(
 
 
 def _coordinates(user: User, office: Region) -> bool:
-    """Whether the office is in a region the user coordinates: regions_covered_by's rule (a
-    role covers its region and every region whose path starts with its path)."""
-    return user.is_superuser or any(
-        office.path.startswith(path) for path in role_region_paths(user, role=COORDINATOR)
-    )
+    """Whether the office is in a region the user coordinates."""
+    return covers_path(user, office.path, role=COORDINATOR)
 
 
 def group_read_audit(user: User, group: CorrectionGroup) -> None:

@@ -55,7 +55,7 @@ def read(request, kind: str) -> tuple[str | None, tuple | None]:
 
 
 def keep(slot: tuple | None, body: str) -> None:
-    keep_stamped(slot, body, TIMEOUT)
+    keep_stamped(slot, str(body), TIMEOUT)
 
 
 def connect() -> None:

@@ -3,7 +3,6 @@ gets 404 from the view, so its existence does not leak."""
 
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -31,7 +30,7 @@ from partners.models import (
     ReferralStep,
 )
 from portal.models import Region, StaffRole, User
-from portal.prepared import Prepared
+from portal.prepared import Prepared, instance
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
 
@@ -84,8 +83,7 @@ def organisation_for_member(user: User, pk: int) -> tuple[Organisation, Organisa
     loaded, start = [], 0
     for model, _prefix in _PLACE_MODELS:
         names = _place_columns(model)
-        values = rows[0][start : start + len(names)]
-        loaded.append(model.from_db(connection.alias, names, values))
+        loaded.append(instance(model, **dict(zip(names, rows[0][start:], strict=False))))
         start += len(names)
     membership, organisation, region = loaded
     organisation.region = region

@@ -59,19 +59,20 @@ class Generation:
 
 
 def read_stamped(key: str, stamp: tuple, found: dict):
-    """(the body kept under `key` if it was kept at `stamp`, else None; where to keep one
-    rendered now). A body is kept under a key of its page alone with the stamp it was rendered
-    at (its generations), so a newer one overwrites an older one instead of piling up."""
+    """(the value kept under `key` if it was kept at `stamp`, else None; where to keep one
+    made now). A value (a rendered body, a summary) is kept under a key of its own alone with
+    the stamp it was made at (its generations), so a newer one overwrites an older one instead
+    of piling up."""
     cached = found.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1], None
     return None, (key, stamp)
 
 
-def keep_stamped(slot: tuple | None, body: str, seconds: int) -> None:
+def keep_stamped(slot: tuple | None, value, seconds: int) -> None:
     if slot is not None:
         key, stamp = slot
-        cache.set(key, (stamp, str(body)), seconds)
+        cache.set(key, (stamp, value), seconds)
 
 
 SITE = Generation("portal.pages.generation")

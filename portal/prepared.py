@@ -78,3 +78,11 @@ class Prepared:
             for expression, _sql, alias in compiler.select[: compiler.col_count]
         ]
         return [dict(zip(names, row, strict=True)) for row in self.rows(**values)]
+
+
+def instance(model, **values):
+    """An instance of `model` from a prepared row's values, as the ORM loads one (Model.from_db,
+    in the model's field order): with only these fields loaded, as .only(...) would give it (the
+    others load when used), or every field, as select_related reads a related row."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, fields, [values[name] for name in fields])

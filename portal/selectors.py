@@ -54,6 +54,16 @@ def regions_covered_by(user: User, *, role: str | None = None) -> QuerySet[Regio
     return Region.objects.filter(scope)
 
 
+def covers_path(user: User, path: str, *, role: str | None = None) -> bool:
+    """regions_covered_by's rule for one region's treebeard path, from the roles already read
+    (no query): whether the user's roles (of `role`) cover it."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(
+        path.startswith(held) for held in role_region_paths(user, role=role)
+    )
+
+
 def user_covers_region(user: User, region: Region, *, role: str | None = None) -> bool:
     return regions_covered_by(user, role=role).filter(pk=region.pk).exists()
 
