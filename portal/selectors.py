@@ -5,6 +5,16 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from portal.models import AccountKind, AuditEvent, Region, StaffRole, User
+from portal.prepared import Prepared
+
+
+def _role_paths_query(user_id):
+    return StaffRole.objects.filter(user_id=user_id).values_list("role", "region__path")
+
+
+# Every signed-in page reads the roles (the menu, then the permission checks): the query is
+# compiled once per process (portal.prepared), not built on each request.
+_ROLE_PATHS = Prepared(_role_paths_query, user_id=-7_204_950)
 
 
 def _role_paths(user: User) -> tuple[tuple[str, str], ...]:
@@ -13,7 +23,7 @@ def _role_paths(user: User) -> tuple[tuple[str, str], ...]:
     portal.services.staff_role_grant/revoke forget it."""
     cached = getattr(user, "_portal_role_paths", None)
     if cached is None:
-        cached = tuple(StaffRole.objects.filter(user=user).values_list("role", "region__path"))
+        cached = tuple(_ROLE_PATHS.rows(user_id=user.pk))
         user._portal_role_paths = cached
     return cached
 
