@@ -9,7 +9,7 @@ brought back into range.
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from math import ceil
 
@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Industry, Region, User
 from search.access import grants_for
-from search.backends import FACETS, GENERATION, Query, SearchUnavailable, get_backend
+from search.backends import (
+    FACETS,
+    GENERATION,
+    Ending,
+    Found,
+    Query,
+    SearchUnavailable,
+    get_backend,
+)
 from search.documents import KINDS
 from search.text import highlight, query_tokens, snippet
 
@@ -31,10 +39,15 @@ MAX_RESULTS = 10_000
 MAX_PAGE = MAX_RESULTS // PAGE_SIZE
 # A page of results is kept in the shared cache for at most this long, keyed by everything it
 # depends on (words, filters, page, the user's grants, language) and the index's generation, so
-# a write to the index is seen at once; the backend says when a shown document ends (`until`)
-# and the entry does not outlive that. Never shared across grants: two people share an entry
+# a write to the index is seen at once. Never shared across grants: two people share an entry
 # only when they may see exactly the same documents.
+# Documents end (search.access, `until`), and an answer must never show one that has: page 1
+# is kept with the matching documents that end within CACHE_SECONDS (ENDINGS_KEPT at most) and
+# served with those that have ended taken out of its total and counts, which is what a fresh
+# search gives, until one it shows ends (see _as_of); a later page is kept only until the first
+# matching document ends (one ranked above it would shift the page).
 CACHE_SECONDS = 300
+ENDINGS_KEPT = 200
 FACET_LABELS = {
     "kind": _("Kind"),
     "region": _("Region"),
@@ -87,9 +100,11 @@ class SearchResults:
     ignored: list[str] = field(default_factory=list)
     unavailable: bool = False
     # Where these results are kept in the cache and until when ("" and None: not kept); the
-    # page's rendered part is kept beside them, as long (search.views).
+    # page's rendered part is kept beside them, as long (search.views), stamped with `ended`:
+    # how many documents that ended since the search ran are taken out of the counts.
     cache_key: str = ""
     cached_until: datetime | None = None
+    ended: int = 0
 
     @property
     def searched(self) -> bool:
@@ -102,6 +117,16 @@ class SearchResults:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass
+class _Kept:
+    """A cache entry: the results as the search found them, the documents of its page, and
+    (page 1) the matching documents that end while the entry lives, soonest first."""
+
+    results: SearchResults
+    shown: frozenset[tuple[str, int]]
+    endings: list[Ending]
 
 
 def _clean_filters(filters: dict) -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -146,32 +171,39 @@ def search_query(
     stage), `page` of PAGE_SIZE. Never raises for bad input."""
     text = (text or "").strip()
     tokens = query_tokens(text)
-    kept, backend_filters, ignored = _clean_filters(filters or {})
-    results = SearchResults(text=text, tokens=tokens, filters=kept, ignored=ignored)
+    kept_filters, backend_filters, ignored = _clean_filters(filters or {})
+    results = SearchResults(text=text, tokens=tokens, filters=kept_filters, ignored=ignored)
     if not tokens:
         return results
     page = min(_page_number(page), MAX_PAGE)
     grants = grants_for(user)
     backend = get_backend()
     key = _cache_key(backend, results, grants, backend_filters, page)
-    cached = cache.get(key) if key else None
-    if cached is not None:
-        return cached
-    query = Query(
-        tokens=tuple(tokens),
-        grants=grants,
-        now=timezone.now(),
-        offset=(page - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
-        **backend_filters,
-    )
+    kept = cache.get(key) if key else None
+    if kept is not None and (served := _as_of(kept, timezone.now())) is not None:
+        return served
+    now = timezone.now()
+
+    def query_of(page) -> Query:
+        return Query(
+            tokens=tuple(tokens),
+            grants=grants,
+            now=now,
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            # Page 1 is kept across the ends of documents it does not show (_as_of).
+            endings_before=now + timedelta(seconds=CACHE_SECONDS) if page == 1 else None,
+            endings_limit=ENDINGS_KEPT if page == 1 else 0,
+            **backend_filters,
+        )
+
     try:
-        found = backend.search(query)
-        pages = min(ceil(found.total / PAGE_SIZE), MAX_PAGE)
+        found = backend.search(query_of(page))
+        pages = _pages(found.total)
         if found.total and page > pages:
             # Past the end (?page=100000): show the last page rather than nothing.
             page = pages
-            found = backend.search(Query(**{**query.__dict__, "offset": (page - 1) * PAGE_SIZE}))
+            found = backend.search(query_of(page))
     except SearchUnavailable:
         results.unavailable = True
         return results
@@ -188,15 +220,71 @@ def search_query(
         for row in found.rows
         if row.kind in KINDS
     ]
-    results.facets = _facets(found.facets, kept)
+    results.facets = _facets(found.facets, kept_filters)
     if key and found.timed:
-        seconds = CACHE_SECONDS
-        if found.expires is not None:
-            seconds = min(seconds, int((found.expires - query.now).total_seconds()))
+        shown = frozenset((row.kind, row.object_id) for row in found.rows)
+        until = _kept_until(found, shown, now, page)
+        # From the search's start, as the endings were listed; the cache's clock starts later,
+        # at the set, so _as_of serves nothing past cached_until.
+        seconds = int((until - now).total_seconds())
         if seconds > 0:
-            results.cache_key, results.cached_until = key, query.now + timedelta(seconds=seconds)
-            cache.set(key, results, seconds)
+            results.cache_key, results.cached_until = key, now + timedelta(seconds=seconds)
+            # Only endings before the entry's own end can ever be taken out of it.
+            endings = [e for e in found.endings if e.until < results.cached_until]
+            cache.set(key, _Kept(results, shown, endings), seconds)
     return results
+
+
+def _pages(total: int) -> int:
+    return min(ceil(total / PAGE_SIZE), MAX_PAGE)
+
+
+def _kept_until(found: Found, shown: frozenset, now: datetime, page: int) -> datetime:
+    """Until when an answer may be kept: CACHE_SECONDS at most. Page 1: until a document it
+    shows ends, or the last ending listed when the list is full (the ones after it are not
+    known). Another page: until any matching document ends."""
+    ends = [now + timedelta(seconds=CACHE_SECONDS)]
+    if page == 1:
+        ends += [e.until for e in found.endings if (e.kind, e.object_id) in shown]
+        if len(found.endings) >= ENDINGS_KEPT:
+            ends.append(found.endings[-1].until)
+    elif found.expires is not None:
+        ends.append(found.expires)
+    return min(ends)
+
+
+def _as_of(kept: _Kept, now: datetime) -> SearchResults | None:
+    """The kept page-1 answer as a fresh search would give it now, or None when a document it
+    shows has ended (search again).
+
+    A document visible to the searcher is ranked by itself alone (ts_rank, or bm25 over the
+    whole FTS table, which an end does not change), after which kind and id break ties: the
+    order is total and fixed, so one that ends below page 1 leaves page 1 as it was, and only
+    the total, the page count and the facet counts lose it. An entry lives no longer than its
+    first shown ending (_kept_until); the checks below hold even if clocks disagree."""
+    results = kept.results
+    if now >= results.cached_until:  # its end has passed; the cache drops it a little later
+        return None
+    ended = [e for e in kept.endings if e.until < now]  # visible while until >= now
+    if not ended:
+        return results
+    if any((e.kind, e.object_id) in kept.shown for e in ended):
+        return None
+    counts = {f.name: {o.value: o.count for o in f.options} for f in results.facets}
+    for doc in ended:
+        for name in FACETS:
+            value = getattr(doc, name)
+            if value in counts.get(name, {}):
+                counts[name][value] -= 1
+    labels = {f.name: {o.value: o.label for o in f.options} for f in results.facets}
+    total = results.total - len(ended)
+    return replace(
+        results,
+        total=total,
+        pages=_pages(total),
+        facets=_facet_list(counts, labels, results.filters),
+        ended=len(ended),
+    )
 
 
 def _cache_key(backend, results: SearchResults, grants, backend_filters, page) -> str:
@@ -217,7 +305,7 @@ def _cache_key(backend, results: SearchResults, grants, backend_filters, page) -
         ensure_ascii=False,
     )
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"search.results.{GENERATION.value()}.{digest}"
+    return f"search.kept.{GENERATION.value()}.{digest}"
 
 
 def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list[Facet]:
@@ -231,6 +319,12 @@ def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list
             i.code: str(i) for i in Industry.objects.filter(code__in=counts.get("industry", {}))
         },
     }
+    return _facet_list(counts, labels, selected)
+
+
+def _facet_list(counts, labels, selected: dict[str, str]) -> list[Facet]:
+    """The facets as shown: each value counted (none of 0), most first; a selected facet even
+    when nothing is left in it."""
     facets = []
     for name in FACETS:
         options = [
@@ -241,6 +335,7 @@ def _facets(counts: dict[str, dict[str, int]], selected: dict[str, str]) -> list
                 selected=selected.get(name) == value,
             )
             for value, count in sorted(counts.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            if count > 0
         ]
         if options or name in selected:
             facets.append(Facet(name=name, label=str(FACET_LABELS[name]), options=options))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 import search
+from portal.page_cache import keep_stamped, read_stamped
 from search.backends import FACETS
 
 
@@ -32,12 +33,16 @@ def results(request):
 
 def _found_html(request, found) -> str:
     """The facets, hits and pages, rendered; kept beside cached results (same key, same end),
-    with the whole query string in the key: the page links repeat it."""
-    key = ""
+    with the whole query string in the key: the page links repeat it. Stamped with the results
+    it shows: their end (each search's own) and how many ended documents they leave out
+    (search.selectors), so the same results with lower counts are rendered again, and that
+    rendering replaces this one."""
+    slot = None
     if found.cache_key and found.cached_until:
         query = urlencode(sorted(request.GET.lists()), doseq=True)
         key = f"{found.cache_key}.html.{hashlib.sha256(query.encode()).hexdigest()[:32]}"
-        html = cache.get(key)
+        stamp = (found.cached_until.timestamp(), found.ended)
+        html, slot = read_stamped(key, stamp, cache.get_many([key]))
         if html is not None:
             return html
     base = reverse("search:results")
@@ -58,10 +63,10 @@ def _found_html(request, found) -> str:
             "next_url": _with_page(request, found.page + 1),
         },
     )
-    if key:
+    if slot:
         seconds = int((found.cached_until - timezone.now()).total_seconds())
         if seconds > 0:
-            cache.set(key, html, seconds)
+            keep_stamped(slot, html, seconds)
     return html
 
 

@@ -25,6 +25,12 @@ class Query:
     offset: int = 0
     limit: int = 20
     facets: bool = True  # False: rows only (a list page's search box needs no counts)
+    # With the facets, the backend also lists the matching documents whose end (for this
+    # searcher) comes before `endings_before`, soonest first, at most `endings_limit` of them:
+    # a page-1 answer stays exact across their ends by taking them out of its counts
+    # (search.selectors). 0: none asked for.
+    endings_before: datetime | None = None
+    endings_limit: int = 0
 
 
 @dataclass
@@ -36,15 +42,30 @@ class Row:
     url: str
 
 
+@dataclass(frozen=True)
+class Ending:
+    """A matching document that the searcher sees no longer once `until` has passed, with the
+    values the facet counts group it by."""
+
+    until: datetime
+    kind: str
+    object_id: int
+    region: str
+    industry: str
+    stage: str
+
+
 @dataclass
 class Found:
     total: int
     rows: list[Row]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # When the backend says so (timed): the first moment a matching document stops being
-    # visible (its `until`), None when none will; the answer holds until then or a change.
+    # visible to the searcher (its `until`; a staff grant sees a document whatever its end),
+    # None when none will; the answer holds until then or a change.
     timed: bool = False
     expires: datetime | None = None
+    endings: list[Ending] = field(default_factory=list)  # as Query.endings_before asks
 
 
 # Raised by every write to an index, so answers cached under the old number are never read again.

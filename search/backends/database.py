@@ -11,11 +11,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from search.backends import FACETS, Found, Query, Row, index_changed
+from search.backends import FACETS, Ending, Found, Query, Row, index_changed
 from search.documents import Doc
 from search.models import SearchDocument
 
 TABLE = SearchDocument._meta.db_table
+# The GROUPING value that marks an ending's row in _postgres_one_pass (GROUPING is never < 0).
+ENDING = -1
 
 
 def _quoted_words(tokens) -> list[str]:
@@ -85,19 +87,21 @@ class DatabaseBackend:
 
     def search(self, query: Query) -> Found:
         if connection.vendor == "postgresql":
-            joins, where, params, rank = self._postgres(query)
+            joins, where, params, rank, ends = self._postgres(query)
             base = f"FROM {TABLE} d {joins} WHERE {where}"
             if query.facets:
                 with connection.cursor() as cursor:
-                    return self._postgres_one_pass(cursor, base, params, rank, query)
+                    return self._postgres_one_pass(cursor, base, params, rank, ends, query)
             rank += " DESC"
         else:
-            joins, where, params, rank = self._sqlite(query)
+            joins, where, params, rank, ends = self._sqlite(query)
         base = f"FROM {TABLE} d {joins} WHERE {where}"
-        expires = None
+        expires, endings = None, []
         with connection.cursor() as cursor:
             if query.facets:
-                facets, total, expires = self._facets(cursor, base, params, _now(query))
+                facets, total, expires = self._facets(cursor, base, params, ends)
+                if total and query.endings_limit:
+                    endings = self._endings(cursor, base, params, ends, query)
             else:  # rows only: the total is what the page of rows holds
                 facets, total = {name: {} for name in FACETS}, None
             rows = []
@@ -110,33 +114,54 @@ class DatabaseBackend:
                 rows = [Row(*r) for r in cursor.fetchall()]
         if total is None:
             total = query.offset + len(rows)
-        return Found(total=total, rows=rows, facets=facets, timed=query.facets, expires=expires)
+        return Found(
+            total=total,
+            rows=rows,
+            facets=facets,
+            timed=query.facets,
+            expires=expires,
+            endings=endings,
+        )
 
     @staticmethod
-    def _postgres_one_pass(cursor, base, params, rank, query: Query) -> Found:
-        """Facet counts, total, first end and the page of rows from one pass over the matching
-        rows: each is read (and ranked) once, not once for the counts and again for the page."""
+    def _postgres_one_pass(cursor, base, params, rank, ends, query: Query) -> Found:
+        """Facet counts, total, first end, the endings asked for and the page of rows from one
+        pass over the matching rows: each is read (and ranked) once, not once for the counts
+        and again for the page."""
         cursor.execute(
             f"""WITH m AS MATERIALIZED (
-                SELECT d.id, d.kind, d.region, d.industry, d.stage, d.until, d.object_id,
+                SELECT d.id, d.kind, d.region, d.industry, d.stage, {ends} AS e, d.object_id,
                     {rank} AS r {base}
             ), f AS (
                 SELECT GROUPING(kind, region, industry, stage) AS g, kind, region, industry,
-                    stage, count(*) AS n, min(until) FILTER (WHERE until >= %s) AS e
+                    stage, count(*) AS n, min(e) AS e
                 FROM m GROUP BY GROUPING SETS ((kind), (region), (industry), (stage), ())
             ), t AS (
                 SELECT id, kind, object_id, r FROM m
                 ORDER BY r DESC, kind, object_id LIMIT %s OFFSET %s
+            ), x AS (
+                SELECT kind, region, industry, stage, e, object_id FROM m
+                WHERE e < %s ORDER BY e, kind, object_id LIMIT %s
             )
             SELECT f.g, f.kind, f.region, f.industry, f.stage, f.n, f.e,
                 NULL::real, NULL::bigint, NULL, NULL, NULL FROM f
             UNION ALL
             SELECT NULL, t.kind, NULL, NULL, NULL, NULL, NULL, t.r, t.object_id, d.title,
-                d.body, d.url FROM t JOIN {TABLE} d ON d.id = t.id""",  # noqa: S608
-            [*params, _now(query), query.limit, query.offset],
+                d.body, d.url FROM t JOIN {TABLE} d ON d.id = t.id
+            UNION ALL
+            SELECT {ENDING}, x.kind, x.region, x.industry, x.stage, NULL, x.e, NULL,
+                x.object_id, NULL, NULL, NULL FROM x""",  # noqa: S608
+            [
+                *params,
+                query.limit,
+                query.offset,
+                # None asked for: LIMIT 0 (PostgreSQL reads nothing for it).
+                _time(query.endings_before or query.now),
+                query.endings_limit,
+            ],
         )
         facets = {name: {} for name in FACETS}
-        total, expires, ranked = 0, None, []
+        total, expires, ranked, endings = 0, None, [], []
         # GROUPING's bits: kind 8, region 4, industry 2, stage 1 (a set bit: not grouped).
         columns = {7: "kind", 11: "region", 13: "industry", 14: "stage"}
         for row in cursor.fetchall():
@@ -145,6 +170,8 @@ class DatabaseBackend:
                 ranked.append(
                     (-rank_of, values[0], object_id, Row(values[0], object_id, title, body, url))
                 )
+            elif grouping == ENDING:
+                endings.append(Ending(first_end, values[0], object_id, *values[1:]))
             elif grouping == 15:
                 total, expires = count, first_end
             elif grouping in columns:
@@ -152,20 +179,21 @@ class DatabaseBackend:
                 value = values[FACETS.index(name)]
                 if value:
                     facets[name][value] = count
-        # The page's order (rank, then kind and id), which the join does not keep.
+        # The page's order (rank, then kind and id), and the endings' (soonest first), which
+        # the union does not keep.
         ranked.sort(key=lambda item: item[:3])
         rows = [item[3] for item in ranked]
-        return Found(total=total, rows=rows, facets=facets, timed=True, expires=expires)
+        endings.sort(key=lambda e: (e.until, e.kind, e.object_id))
+        return Found(
+            total=total, rows=rows, facets=facets, timed=True, expires=expires, endings=endings
+        )
 
     @staticmethod
-    def _facets(cursor, base, params, now):
+    def _facets(cursor, base, params, ends):
         """SQLite: counts per facet value, the total, and when the first matching document's
-        end (`until`) comes, over the matching rows."""
+        end comes for the searcher, over the matching rows."""
         facets = {name: {} for name in FACETS}
-        cursor.execute(
-            f"SELECT count(*), min(CASE WHEN d.until >= %s THEN d.until END) {base}",  # noqa: S608
-            [now, *params],
-        )
+        cursor.execute(f"SELECT count(*), min({ends}) {base}", params)  # noqa: S608
         total, first_end = cursor.fetchone()
         if total:
             for name in FACETS:
@@ -175,6 +203,17 @@ class DatabaseBackend:
                 )
                 facets[name] = dict(cursor.fetchall())
         return facets, total, _aware(first_end)
+
+    @staticmethod
+    def _endings(cursor, base, params, ends, query: Query) -> list[Ending]:
+        """SQLite: the matching documents whose end for the searcher comes before
+        query.endings_before, soonest first, at most query.endings_limit."""
+        cursor.execute(
+            f"SELECT {ends} AS e, d.kind, d.object_id, d.region, d.industry, d.stage "  # noqa: S608
+            f"{base} AND ({ends}) < %s ORDER BY e, d.kind, d.object_id LIMIT %s",
+            [*params, _time(query.endings_before), query.endings_limit],
+        )
+        return [Ending(_aware(until), *rest) for until, *rest in cursor.fetchall()]
 
     @staticmethod
     def _filters(query: Query) -> tuple[list[str], list]:
@@ -191,46 +230,51 @@ class DatabaseBackend:
         return where, params
 
     def _postgres(self, query: Query):
+        """(joins, where, params, rank, ends): `ends` is when a matching row stops being
+        visible to the searcher, NULL when never (search.access: a staff grant sees a document
+        whatever its end, an ordinary one until it). Rank and ends are written into the SQL:
+        they come before the WHERE's parameters in _postgres_one_pass, after them in search();
+        they hold only words and grant tokens (letters and digits, search.text and access)."""
         text = " & ".join(f"'{t}':AB" for t in query.tokens)
         where, params = ["d.vector @@ to_tsquery('simple', %s)"], [text]
-        grants = query.grants
+        grants, ends = query.grants, "NULL::timestamptz"
         if not grants.everything:
             ordinary = " | ".join(f"'{t}':D" for t in grants.ordinary)
             clause = "(d.vector @@ to_tsquery('simple', %s) AND (d.until IS NULL OR d.until >= %s))"
-            access_params = [ordinary, _now(query)]
+            params += [ordinary, _now(query)]
+            ends = "d.until"
             if grants.staff:
-                clause = f"(d.vector @@ to_tsquery('simple', %s) OR {clause})"
-                access_params = [" | ".join(f"'{t}':D" for t in grants.staff), *access_params]
+                staff = " | ".join(f"'{t}':D" for t in grants.staff)
+                seen_by_staff = f"d.vector @@ to_tsquery('simple', {_literal(staff)})"
+                clause = f"({seen_by_staff} OR {clause})"
+                ends = f"CASE WHEN {seen_by_staff} THEN NULL ELSE d.until END"
             where.append(clause)
-            params += access_params
         more, more_params = self._filters(query)
         rank = "ts_rank(d.vector, to_tsquery('simple', %s))"
-        # The rank's parameter is written into the SQL: it comes before the WHERE's in
-        # _postgres_one_pass, after them in search(); it holds only words (search.text).
         return (
             "",
             " AND ".join(where + more),
             params + more_params,
             rank.replace("%s", _literal(text)),
+            ends,
         )
 
     def _sqlite(self, query: Query):
+        """As _postgres, for FTS5 (the grant tokens of `ends` written into the SQL)."""
         match = " AND ".join(_quoted_words(query.tokens))
         where = ["search_fts MATCH %s"]
         params = [match]
-        grants = query.grants
+        grants, ends = query.grants, "NULL"
         if not grants.everything:
-
-            def any_of(tokens):
-                return "(" + " OR ".join("instr(' ' || d.acl || ' ', %s) > 0" for _ in tokens) + ")"
-
-            clause = f"({any_of(grants.ordinary)} AND (d.until IS NULL OR d.until >= %s))"
-            access_params = [f" {t} " for t in grants.ordinary] + [_now(query)]
+            ordinary = _acl_holds_any(["%s"] * len(grants.ordinary))
+            clause = f"({ordinary} AND (d.until IS NULL OR d.until >= %s))"
+            params += [f" {t} " for t in grants.ordinary] + [_now(query)]
+            ends = "d.until"
             if grants.staff:
-                clause = f"({any_of(grants.staff)} OR {clause})"
-                access_params = [f" {t} " for t in grants.staff] + access_params
+                seen_by_staff = _acl_holds_any(_literal(f" {t} ") for t in grants.staff)
+                clause = f"({seen_by_staff} OR {clause})"
+                ends = f"CASE WHEN {seen_by_staff} THEN NULL ELSE d.until END"
             where.append(clause)
-            params += access_params
         more, more_params = self._filters(query)
         joins = "JOIN search_fts ON search_fts.rowid = d.id"
         # bm25 weights: a title match counts ten times a body match (lower is better).
@@ -239,11 +283,21 @@ class DatabaseBackend:
             " AND ".join(where + more),
             params + more_params,
             "bm25(search_fts, 10.0, 1.0)",
+            ends,
         )
 
 
+def _acl_holds_any(values) -> str:
+    """SQLite: whether the row's acl holds any of `values` (SQL strings of ' token ')."""
+    return "(" + " OR ".join(f"instr(' ' || d.acl || ' ', {v}) > 0" for v in values) + ")"
+
+
 def _now(query: Query):
-    return connection.ops.adapt_datetimefield_value(query.now)
+    return _time(query.now)
+
+
+def _time(value):
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _aware(value):
