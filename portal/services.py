@@ -129,6 +129,10 @@ def user_sessions_end(*, user: User) -> int:
     makes the logout immediate and also reaches sockets, which never re-read the session. The
     database store has no index by user, so the live sessions are decoded in chunks: a rare,
     deliberate action, not a per-request one.
+
+    Each session is deleted through the session store, not as a row: the cached_db store keeps
+    a copy in the cache that would otherwise still sign the person in. Again after commit, as a
+    request that read the row before the commit may have put a copy back meanwhile.
     """
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     mine = []
@@ -138,7 +142,13 @@ def user_sessions_end(*, user: User) -> int:
     for key, data in live.iterator(chunk_size=2000):
         if store.decode(data).get(SESSION_KEY) == str(user.pk):
             mine.append(key)
-    Session.objects.filter(session_key__in=mine).delete()
+
+    def forget():
+        for key in mine:
+            store.delete(key)
+
+    forget()
+    transaction.on_commit(forget)
     events.sockets_close([user.pk])
     return len(mine)
 
