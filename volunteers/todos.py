@@ -2,16 +2,23 @@
 activities nearby, hours to log and star progress; the profiles to vet and hours to confirm of
 the people who decide."""
 
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from datetime import UTC, datetime
+
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from groups.gate import ROLE_KINDS
+from groups.models import Membership
+from groups.todos import RegionScopedRow
+from portal import todo
 from portal.models import AccountKind, StaffRole
-from portal.todo import CappedCount, Todo, capped_count, progress_steps
+from portal.prepared import Prepared, instance
+from portal.todo import CappedCount, Todo, progress_steps
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
-from volunteers.selectors import leads_a_group, profiles_visible_to, records_decidable_by
+from volunteers.selectors import profiles_visible_to, records_decidable_by
 from volunteers.stars import star_progress
 
 Status = VolunteerProfile.Status
@@ -47,28 +54,77 @@ def _scalar(queryset, function: str, field: str = "pk") -> Subquery:
     return Subquery(queryset.order_by().annotate(v=Func(F(field), function=function)).values("v"))
 
 
-def _approved(profile: VolunteerProfile) -> list[Todo]:
-    now = timezone.now()
-    near = Q(pk__in=[])
-    for path in profile.regions.values_list("path", flat=True):
-        near |= Q(region__path__startswith=path)
-    logged = ServiceRecord.objects.filter(profile=profile, activity=OuterRef("activity"))
+def _figures_query(profile_id: int, now: datetime, **paths: str):
+    """An approved volunteer's three figures in one row (one query, not three): activities
+    nearby (in or beneath the regions they serve, whose `paths` are given), hours to log and
+    confirmed hours. Activities nearby up to portal.todo.CAP ("99+"): a volunteer of a whole
+    province would count them all."""
+    logged = ServiceRecord.objects.filter(profile_id=profile_id, activity=OuterRef("activity"))
     to_log = SignUp.objects.filter(
-        profile=profile, status=SignUp.Status.CONFIRMED, activity__ends_at__lt=now
+        profile_id=profile_id, status=SignUp.Status.CONFIRMED, activity__ends_at__lt=now
     ).filter(~Exists(logged))
-    confirmed = ServiceRecord.objects.filter(profile=profile, status=ServiceRecord.Status.CONFIRMED)
-    # The three figures in one row (one query, not three). Activities nearby up to
-    # portal.todo.CAP ("99+"): a volunteer of a whole province would count them all.
-    row = (
-        VolunteerProfile.objects.filter(pk=profile.pk)
-        .values(
-            nearby=CappedCount(Activity.objects.filter(near, starts_at__gte=now)),
-            to_log=_scalar(to_log, "COUNT"),
-            confirmed=_scalar(confirmed, "SUM", "hours"),
-        )
-        .get()
+    confirmed = ServiceRecord.objects.filter(
+        profile_id=profile_id, status=ServiceRecord.Status.CONFIRMED
     )
-    nearby, to_log, confirmed = row["nearby"], row["to_log"], row["confirmed"]
+    figures = {
+        "to_log": _scalar(to_log, "COUNT"),
+        "confirmed": _scalar(confirmed, "SUM", "hours"),
+    }
+    if paths:
+        # Each path as a value of its own (Value), not a LIKE pattern made of it: portal.prepared
+        # finds it among the parameters and puts the volunteer's own path there.
+        near = Q()
+        for path in paths.values():
+            near |= Q(region__path__startswith=Value(path))
+        figures["nearby"] = CappedCount(Activity.objects.filter(near, starts_at__gte=now))
+    return VolunteerProfile.objects.filter(pk=profile_id).values(**figures)
+
+
+# The figures' query, compiled once per process for each number of regions served
+# (portal.prepared): building its subqueries cost more than the database took to answer. Also by
+# portal.todo.CAP, which tests lower.
+_FIGURES: dict[tuple, Prepared] = {}
+_STAND_IN_NOW = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def _figures(profile_id: int, paths: list[str], now: datetime) -> dict:
+    key = (len(paths), todo.CAP)
+    prepared = _FIGURES.get(key)
+    if prepared is None:
+        stand_ins = {f"path{i}": f"~stand-in path {i}~" for i in range(len(paths))}
+        prepared = _FIGURES[key] = Prepared(
+            _figures_query, profile_id=-7_204_831, now=_STAND_IN_NOW, **stand_ins
+        )
+    values = {f"path{i}": path for i, path in enumerate(paths)}
+    return prepared.dicts(profile_id=profile_id, now=now, **values)[0]
+
+
+# The person's volunteer profile (its id and status: all the to-dos need) with the paths of the
+# regions it serves, a row each (one row with no path if none), in the same way.
+_PROFILE = Prepared(
+    lambda user_id: (
+        VolunteerProfile.objects.filter(user_id=user_id)
+        .order_by("pk", "regions__path")
+        .values_list("pk", "status", "regions__path")
+    ),
+    user_id=-7_204_832,
+)
+
+
+def _profile_of(user) -> tuple[VolunteerProfile | None, list[str]]:
+    """The user's profile (as .first() would find it, with only its id and status loaded) and
+    the paths of the regions it serves."""
+    rows = _PROFILE.rows(user_id=user.pk)
+    if not rows:
+        return None, []
+    pk, status, _path = rows[0]
+    paths = [path for of, _status, path in rows if of == pk and path is not None]
+    return instance(VolunteerProfile, id=pk, status=status), paths
+
+
+def _approved(profile: VolunteerProfile, paths: list[str]) -> list[Todo]:
+    row = _figures(profile.pk, paths, timezone.now())
+    nearby, to_log, confirmed = row.get("nearby", 0), row["to_log"], row["confirmed"]
     stars = star_progress(confirmed)
     if stars.next_threshold:
         note = _("%(hours)s hours to star %(next)s") % {
@@ -90,25 +146,46 @@ def _approved(profile: VolunteerProfile) -> list[Todo]:
     ]
 
 
+def _decider_figures(person, coordinator: bool) -> dict:
+    """Hours to confirm, and for a coordinator profiles to vet, each counted up to
+    portal.todo.CAP ("99+"): a province holds thousands. For anyone else, whether they lead a
+    group (and so confirm its hours)."""
+    pending = records_decidable_by(person).filter(status=ServiceRecord.Status.PENDING)
+    figures = {"pending": CappedCount(pending)}
+    if coordinator:
+        figures["to_vet"] = CappedCount(profiles_visible_to(person).filter(status=Status.SUBMITTED))
+    else:
+        figures["leads"] = Exists(
+            Membership.objects.filter(
+                user_id=person.pk, role=Membership.Role.LEAD, left_at__isnull=True
+            )
+        )
+    return figures
+
+
+# In one row, compiled once per process for each shape of the coordinator's regions.
+_DECIDER_ROW = RegionScopedRow(_decider_figures, roles={StaffRole.Role.COORDINATOR})
+# Only these kinds of account may lead a group: nobody else is asked.
+LEAD_KINDS = ROLE_KINDS[Membership.Role.LEAD]
+
+
 def items(user, roles) -> list[Todo]:
     todos = []
     if user.kind in (AccountKind.VOLUNTEER, AccountKind.SOCIAL_WORKER):
-        profile = VolunteerProfile.objects.filter(user=user).first()
+        profile, paths = _profile_of(user)
         step = _profile_steps(profile)
         if step:
             todos.append(step)
         if profile is not None and profile.is_approved:
-            todos += _approved(profile)
+            todos += _approved(profile, paths)
     coordinator = user.is_superuser or StaffRole.Role.COORDINATOR in roles
+    if not (coordinator or user.kind in LEAD_KINDS):
+        return todos
+    row = _DECIDER_ROW.get(user, coordinator)
     if coordinator:
-        # Counted up to portal.todo.CAP ("99+"): a province holds thousands.
-        to_vet = capped_count(profiles_visible_to(user).filter(status=Status.SUBMITTED))
-        todos.append(Todo.counted(_("Profiles to vet"), reverse("volunteers:queue"), to_vet))
-    if coordinator or leads_a_group(user):
-        pending = capped_count(
-            records_decidable_by(user).filter(status=ServiceRecord.Status.PENDING)
-        )
+        todos.append(Todo.counted(_("Profiles to vet"), reverse("volunteers:queue"), row["to_vet"]))
+    if coordinator or row["leads"]:
         todos.append(
-            Todo.counted(_("Hours to confirm"), reverse("volunteers:hours_review"), pending)
+            Todo.counted(_("Hours to confirm"), reverse("volunteers:hours_review"), row["pending"])
         )
     return todos
