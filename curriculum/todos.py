@@ -3,9 +3,9 @@ countdown and hours this month against the requirement, the sessions of tomorrow
 run them, and for coordinators the groups still below the month's hours."""
 
 import math
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,26 +13,32 @@ from django.utils.translation import pgettext
 
 from curriculum import conf
 from curriculum.models import LearningHours
-from curriculum.selectors import next_session_today, sessions_visible_to
+from curriculum.selectors import SCHEDULING_ROLES, next_session_today, sessions_visible_to
 from groups.models import CorrectionGroup, Membership
+from groups.todos import RegionScopedRow
 from portal.models import AccountKind, StaffRole
+from portal.prepared import Prepared
 from portal.selectors import regions_covered_by
-from portal.todo import Todo, capped_count
+from portal.todo import CappedCount, Todo
 
 RUNS_SESSIONS = {StaffRole.Role.COORDINATOR, StaffRole.Role.EDUCATION_OFFICER}
 
 
+def _minutes_query(user_id: int, month: date):
+    """The month's minutes of each group the learner is in (a row a group, mostly one)."""
+    mine = Membership.objects.filter(
+        user_id=user_id, role=Membership.Role.LEARNER, left_at__isnull=True
+    ).values("group_id")
+    return LearningHours.objects.filter(group_id__in=mine, month=month).values_list("total_minutes")
+
+
+# Compiled once per process (portal.prepared): a learner's every visit to /me/ reads it.
+_MINUTES = Prepared(_minutes_query, user_id=-7_204_851, month=date(1901, 2, 1))
+
+
 def _learner(user) -> Todo:
     month = timezone.localdate().replace(day=1)
-    mine = Membership.objects.filter(
-        user=user, role=Membership.Role.LEARNER, left_at__isnull=True
-    ).values("group_id")
-    minutes = (
-        LearningHours.objects.filter(group_id__in=mine, month=month).aggregate(
-            m=Sum("total_minutes")
-        )["m"]
-        or 0
-    )
+    minutes = sum(m for (m,) in _MINUTES.rows(user_id=user.pk, month=month))
     required = conf.required_minutes()
     return Todo(
         _("Learning this month"),
@@ -77,6 +83,41 @@ def today_lesson(user, now: datetime) -> Todo | None:
     )
 
 
+def _staff_figures(person, required: int | None, **values) -> dict:
+    """The sessions of tomorrow the person may see (start to end), and for a coordinator the
+    open groups of their regions still below the month's `required` minutes; each up to
+    portal.todo.CAP ("99+": the lists give the exact figures)."""
+    figures = {
+        "tomorrow": CappedCount(
+            sessions_visible_to(person).filter(
+                starts_at__gte=values["start"], starts_at__lt=values["end"]
+            )
+        )
+    }
+    if required is not None:
+        # The requirement (a setting) is the row's variant, not a stand-in: PostgreSQL's backend
+        # wraps an integer parameter (Int4), where portal.prepared would not find it.
+        reached = LearningHours.objects.filter(
+            group=OuterRef("pk"), month=values["month"], total_minutes__gte=required
+        )
+        below = CorrectionGroup.objects.filter(
+            judicial_office__in=regions_covered_by(person, role=StaffRole.Role.COORDINATOR),
+            status=CorrectionGroup.Status.ACTIVE,
+        ).filter(~Exists(reached))
+        figures["below"] = CappedCount(below)
+    return figures
+
+
+# In one row, compiled once per process for each shape of the person's regions.
+_STAFF_ROW = RegionScopedRow(
+    _staff_figures,
+    roles=SCHEDULING_ROLES,
+    start=datetime(1901, 2, 3, tzinfo=UTC),
+    end=datetime(1901, 2, 4, tzinfo=UTC),
+    month=date(1901, 2, 1),
+)
+
+
 def items(user, roles) -> list[Todo]:
     todos = []
     if user.kind == AccountKind.LEARNER:
@@ -84,28 +125,26 @@ def items(user, roles) -> list[Todo]:
         if today:
             todos.append(today)
         todos.append(_learner(user))
-    if user.is_superuser or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER:
-        tomorrow = timezone.localdate() + timedelta(days=1)
-        # Tomorrow as a range of times, which the index on starts_at serves (a __date filter
-        # converts every session's time first: a scan of all of them).
-        start = timezone.make_aware(datetime.combine(tomorrow, time.min))
-        end = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min))
-        count = capped_count(
-            sessions_visible_to(user).filter(starts_at__gte=start, starts_at__lt=end)
-        )
-        todos.append(Todo.counted(_("Sessions tomorrow"), reverse("curriculum:sessions"), count))
-    if user.is_superuser or StaffRole.Role.COORDINATOR in roles:
-        month = timezone.localdate().replace(day=1)
-        reached = LearningHours.objects.filter(
-            group=OuterRef("pk"), month=month, total_minutes__gte=conf.required_minutes()
-        )
-        below = CorrectionGroup.objects.filter(
-            judicial_office__in=regions_covered_by(user, role=StaffRole.Role.COORDINATOR),
-            status=CorrectionGroup.Status.ACTIVE,
-        ).filter(~Exists(reached))
-        # Up to portal.todo.CAP ("99+"): the report gives every group and its hours.
-        count = capped_count(below)
+    coordinator = user.is_superuser or StaffRole.Role.COORDINATOR in roles
+    if not (coordinator or roles & RUNS_SESSIONS or user.kind == AccountKind.SOCIAL_WORKER):
+        return todos
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    # Tomorrow as a range of times, which the index on starts_at serves (a __date filter
+    # converts every session's time first: a scan of all of them).
+    values = {
+        "start": timezone.make_aware(datetime.combine(tomorrow, time.min)),
+        "end": timezone.make_aware(datetime.combine(tomorrow + timedelta(days=1), time.min)),
+    }
+    if coordinator:
+        values["month"] = timezone.localdate().replace(day=1)
+    row = _STAFF_ROW.get(user, conf.required_minutes() if coordinator else None, **values)
+    todos.append(
+        Todo.counted(_("Sessions tomorrow"), reverse("curriculum:sessions"), row["tomorrow"])
+    )
+    if coordinator:
         todos.append(
-            Todo.counted(_("Groups below the month's hours"), reverse("curriculum:report"), count)
+            Todo.counted(
+                _("Groups below the month's hours"), reverse("curriculum:report"), row["below"]
+            )
         )
     return todos
