@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
+from groups.todos import RegionScopedRow
 from partners.models import JobPlacement, OrganisationMember, Programme, Referral
 from partners.selectors import referrals_coordinated_by
 from portal.models import AccountKind, StaffRole, User
@@ -150,7 +151,7 @@ def _row_query(user_id: int, figures: dict):
 
 # A partner's figures and a group side's, compiled once per process (portal.prepared): their
 # ten subqueries took twice as long to build as the database took to answer. A coordinator's
-# depend on the regions they cover and are built for each request.
+# depend on the regions they cover: compiled for each shape of those (groups.todos).
 _USER_STAND_IN = -7_204_713
 _NOW_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _PARTNER_ROW = Prepared(
@@ -169,19 +170,39 @@ _GROUP_SIDE_ROW = Prepared(
 )
 
 
-def _coordinator_row(user, now: datetime, partner: bool, group_side: bool) -> dict:
+def _coordinator_figures(person, variant, **values) -> dict:
+    """A coordinator's referrals past their deadline (up to portal.todo.CAP, "99+": a
+    province's late referrals run to thousands), with their own figures as a partner member or
+    a group side if they are one as well (`variant`)."""
+    partner, group_side = variant
     figures = {}
     if partner:
-        today = timezone.localdate()
-        figures |= _partner_figures(user.pk, now, today, today + timedelta(days=CLOSING_DAYS))
+        figures |= _partner_figures(person.pk, values["now"], values["today"], values["until"])
     if group_side:
-        figures |= _group_side_figures(user.pk, now)
-    late = referrals_coordinated_by(user).filter(
-        status__in=Referral.AWAITING_RESPONSE, respond_by__lt=now
+        figures |= _group_side_figures(person.pk, values["now"])
+    late = referrals_coordinated_by(person).filter(
+        status__in=Referral.AWAITING_RESPONSE, respond_by__lt=values["now"]
     )
-    # Up to portal.todo.CAP ("99+"): a province's late referrals run to thousands.
     figures["coordinated_overdue"] = CappedCount(late)
-    return _row_query(user.pk, figures).get()
+    return figures
+
+
+# Compiled once per process for each shape of the coordinator's regions.
+_COORDINATOR_ROW = RegionScopedRow(
+    _coordinator_figures,
+    roles={StaffRole.Role.COORDINATOR},
+    now=_NOW_STAND_IN,
+    today=date(1901, 2, 3),
+    until=date(1901, 2, 3) + timedelta(days=CLOSING_DAYS),
+)
+
+
+def _coordinator_row(user, now: datetime, partner: bool, group_side: bool) -> dict:
+    values = {"now": now}
+    if partner:
+        today = timezone.localdate()
+        values |= {"today": today, "until": today + timedelta(days=CLOSING_DAYS)}
+    return _COORDINATOR_ROW.get(user, (partner, group_side), **values)
 
 
 def items(user, roles) -> list[Todo]:
