@@ -5,7 +5,7 @@ menu (no right to it) is simply left out.
 
 Tabs are named by URL name; the last tab is always 我的 (/me/)."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AccountKind, StaffRole
@@ -46,7 +46,9 @@ TABS = {
 
 class NavLink(tuple):
     """A menu item that still unpacks as (label, url), with a short tab label and an optional
-    badge count (the unread messages) for the tab bar."""
+    badge count (the unread messages) for the tab bar. An app's menu items that depend on the
+    person (more than their account kind, admin flag and staff roles) are NavLinks: the menu
+    keeps the others per process (portal.context_processors) and asks for these each time."""
 
     def __new__(cls, label, url, *, short=None, badge=0):
         link = super().__new__(cls, (label, url))
@@ -61,17 +63,35 @@ def role_key(user, roles):
     return user.kind
 
 
+# The tab bar's URLs by role key (reversed once per process, for each URL prefix and
+# configuration): every signed-in page shows the bar.
+_URLS: dict[tuple, tuple] = {}
+
+
+def _urls(key) -> tuple[tuple[str, ...], str]:
+    """(the role's places' URLs, in order; the URL of 我的)."""
+    cache_key = (key, get_script_prefix(), get_urlconf())
+    urls = _URLS.get(cache_key)
+    if urls is None:
+        places = []
+        for name in TABS.get(key, []):
+            try:
+                places.append(reverse(name))
+            except NoReverseMatch:
+                continue
+        urls = _URLS[cache_key] = (tuple(places), reverse("portal:dashboard"))
+    return urls
+
+
 def tab_items(user, roles, nav_items):
     """[(label, url, badge)] for the bottom bar: the role's places found in its menu, then 我的."""
     by_url = {url: link for link in nav_items for url in [link[1]]}
+    places, me = _urls(role_key(user, roles))
     tabs = []
-    for name in TABS.get(role_key(user, roles), []):
-        try:
-            link = by_url.get(reverse(name))
-        except NoReverseMatch:
-            continue
+    for url in places:
+        link = by_url.get(url)
         if link is not None:
             tabs.append((getattr(link, "short", link[0]), link[1], getattr(link, "badge", 0)))
     tabs = tabs[: MAX_TABS - 1]
-    tabs.append((_("Me"), reverse("portal:dashboard"), 0))
+    tabs.append((_("Me"), me, 0))
     return tabs
