@@ -5,52 +5,25 @@ everyone else sees nothing, and views answer 404 so a group's existence does not
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     Exists,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
+from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
-from portal.converters import parse_int
-from portal.models import AuditEvent, Region, StaffRole, User
+from portal.models import OffenceCategory, Region, StaffRole, User
+from portal.prepared import Prepared, instance
 from portal.selectors import covers_path, regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
-# How the group's timeline names each audited change.
-TIMELINE_LABELS = {
-    "group.created": _("created the group"),
-    "group.updated": _("changed the group's details"),
-    "group.member_added": _("added a member"),
-    "group.member_removed": _("removed a member"),
-    "group.access_ended": _("ended a member's access (suspended, clearance withdrawn, or left)"),
-    "group.lead_changed": _("handed over the lead"),
-    "group.closed": _("closed the group"),
-    "group.reopened": _("reopened the group"),
-    "group.learner_created": _("created the learner account"),
-    "group.learner_login_reissued": _("re-issued the learner's login"),
-    "group.suggestion_accepted": _("accepted a suggestion"),
-    "group.suggestion_declined": _("declined a suggestion"),
-    "group.stage_changed": _("moved the group to the stage “%(stage)s” by its dates"),
-    "group.end_reminded": _("reminded the lead and coordinators to close the group"),
-    "group.consent_recorded": _("recorded the person's consent to a referral"),
-    "group.consent_withdrawn": _("recorded the withdrawal of a consent to referrals"),
-}
 # Roles that see the restrictions' details and take part in casework decisions.
 CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
 
@@ -83,11 +56,11 @@ def groups_visible_to(user: User) -> QuerySet[CorrectionGroup]:
 
 def group_list_for_coordinator(user: User) -> QuerySet[CorrectionGroup]:
     """The groups of the coordinator's list, with has_volunteer for its filter; what a card
-    shows is read for one page's rows only (group_cards)."""
-    return groups_coordinated_by(user).annotate(has_volunteer=_has_volunteer())
+    shows is read for one page's rows only (groups.listing)."""
+    return groups_coordinated_by(user).annotate(has_volunteer=has_volunteer())
 
 
-def _has_volunteer() -> Exists:
+def has_volunteer() -> Exists:
     """Whether the group (OuterRef) has an active volunteer."""
     return Exists(
         Membership.objects.filter(
@@ -96,126 +69,18 @@ def _has_volunteer() -> Exists:
     )
 
 
-def group_list_page(rows: QuerySet[CorrectionGroup], number, per_page: int, needs=None) -> Page:
-    """The page `number` (as asked, Paginator.get_page's rules) of `rows` (the coordinator's
-    list, filtered and ordered), its cards made by group_cards.
-
-    Past the first page, the page's ids and the exact total come in one query (COUNT(*) OVER ()
-    on the same scan): the total and a deep page's ids each made the database join and sort
-    every matching group, twice (page 50 of a province: ~7 ms each, #20). The first page keeps
-    its own count, as its ids come cheaply off the newest-first index. A number past the end, or
-    not a number, takes Paginator.get_page's way (the last page, the first)."""
-    paginator = Paginator(rows, per_page)
-    # ASCII digits only ("²" is a digit to str.isdigit), and no page past a million: anything
-    # else takes get_page's way below.
-    asked = parse_int(number, low=1, high=1_000_000)
-    if asked is not None and asked > 1:
-        start = (asked - 1) * per_page
-        found = list(
-            rows.annotate(list_total=Window(Count("pk"))).values_list("pk", "list_total")[
-                start : start + per_page
-            ]
-        )
-        if found:
-            paginator.count = found[0][1]  # a cached_property: the total known, not asked again
-            page = paginator.page(asked)
-            page.object_list = group_cards([pk for pk, _total in found], needs)
-            return page
-    page = paginator.get_page(number)
-    page.object_list = group_cards(page.object_list, needs)
-    return page
-
-
-def group_cards(page_rows, needs=None) -> list[CorrectionGroup]:
-    """One page of the coordinator's list, with each card's text (with_card_text), in two
-    queries. `page_rows`: a slice of group_list_for_coordinator (ordered), or the page's ids in
-    their order.
-
-    The slice picks the page's ids only; the joins and the per-group counts are made for those
-    25 rows, not for every row the database sorts and skips before them: page 50 of a
-    province's list read 1,250 rows with all their columns and counts for 25 (#20). The rows
-    need no scope again: the slice's own query (or the ids') has it. `needs`: the Need rows by
-    pk, if the caller has read them."""
-    if isinstance(page_rows, QuerySet):
-        ids, order = page_rows.values("pk"), page_rows.query.order_by
-    else:
-        ids, order = page_rows, ()
-    groups = list(
-        CorrectionGroup.objects.filter(pk__in=ids)
-        .select_related("judicial_office", "offence")
-        .annotate(
-            has_volunteer=_has_volunteer(),
-            # A correlated count, not a JOIN + GROUP BY.
-            member_count=Coalesce(
-                Subquery(
-                    Membership.objects.filter(group=OuterRef("pk"), left_at__isnull=True)
-                    .order_by()
-                    .values("group")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-        )
-        .order_by(*order)
-    )
-    if not order:
-        position = {pk: i for i, pk in enumerate(ids)}
-        groups.sort(key=lambda group: position[group.pk])
-    return with_card_text(groups, needs)
-
-
-def with_card_text(groups: list[CorrectionGroup], needs=None) -> list[CorrectionGroup]:
-    """The lines each card of the coordinator's list shows, made here as text (escaped by the
-    template as one value): a dozen lookups, filters and tags per card in the template cost
-    a list page more than its queries (#20). `groups` come from group_cards. The needs of the
-    groups are read as ids (one light query) and named from `needs` (Need rows by pk)."""
-    if needs is None:
-        needs = {need.pk: need for need in Need.objects.all()}
-    by_group = {}
-    for group_id, need_id, priority in (
-        GroupNeed.objects.filter(group_id__in=[group.pk for group in groups])
-        .order_by()
-        .values_list("group_id", "need_id", "priority")
-    ):
-        by_group.setdefault(group_id, []).append((priority, needs[need_id]))
-    juvenile = gettext("juvenile")
-    planned = gettext("Planned end %(end)s · %(members)s members")
-    # The choices' words, translated once a page: get_FOO_display() hashes the field's choices
-    # on every call, two calls a card (about 1 ms a page, #20).
-    stages, levels = (
-        {value: str(label) for value, label in CorrectionGroup._meta.get_field(name).flatchoices}
-        for name in ("stage", "supervision_level")
-    )
-    for group in groups:
-        meta = [
-            group.judicial_office.name,
-            stages.get(group.stage, group.stage),
-            levels.get(group.supervision_level, group.supervision_level),
-            str(group.offence),
-        ]
-        if group.is_juvenile:
-            meta.append(juvenile)
-        # GroupNeed's own order: priority, then the need's position.
-        group_needs = sorted(
-            by_group.get(group.pk, ()), key=lambda pn: (pn[0], pn[1].position, pn[1].code)
-        )
-        group.card_url = reverse("groups:detail", args=[group.code])
-        group.card_meta = " · ".join(meta)
-        group.card_needs = "、".join(str(need) for _priority, need in group_needs)
-        group.card_planned = planned % {
-            "end": group.planned_end_date.isoformat() if group.planned_end_date else "",
-            "members": group.member_count,
-        }
-    return groups
-
-
-def groups_ending_within(queryset, days: int):
+def ending_window(days: int) -> tuple[date, date]:
+    """The planned end dates "within `days`" means: from today to `days` later."""
     today = timezone.localdate()
+    return today, today + timedelta(days=days)
+
+
+def groups_ending_between(queryset, first: date, last: date):
+    """The active groups whose planned end falls from `first` to `last`."""
     return queryset.filter(
         status=CorrectionGroup.Status.ACTIVE,
-        planned_end_date__gte=today,
-        planned_end_date__lte=today + timedelta(days=days),
+        planned_end_date__gte=first,
+        planned_end_date__lte=last,
     )
 
 
@@ -273,6 +138,55 @@ class GroupAccess:
         return self.is_coordinator
 
 
+def model_columns(model, prefix: str = "") -> list[str]:
+    """The columns of `model` (as select_related reads them), their names after `prefix`."""
+    return [prefix + field.attname for field in model._meta.concrete_fields]
+
+
+def loaded(model, names: list[str], row) -> object:
+    """An instance of `model` from the row's values in the order of `names` (its columns)."""
+    return instance(model, **dict(zip(names, row, strict=False)))
+
+
+# The group by code with its office and offence (every column of each, as select_related reads
+# them) and the user's active role in it, in one query compiled once per process
+# (portal.prepared): every group page and action starts with it, and building the query cost
+# more than running it (#20).
+_GROUP_COLUMNS = (
+    (CorrectionGroup, ""),
+    (Region, "judicial_office__"),
+    (OffenceCategory, "offence__"),
+)
+_GROUP = Prepared(
+    lambda code, user_id: (
+        CorrectionGroup.objects.filter(code=code)
+        .annotate(access_role=Subquery(_active_membership(user_id).values("role")[:1]))
+        .order_by()
+        .values_list(
+            *(name for model, prefix in _GROUP_COLUMNS for name in model_columns(model, prefix)),
+            "access_role",
+        )
+    ),
+    code="~stand-in~",
+    user_id=-7_204_901,
+)
+
+
+def _group_by_code(code: str, user: User) -> CorrectionGroup | None:
+    """The group with this code (any user's: the caller checks scope), with access_role."""
+    rows = _GROUP.rows(code=code, user_id=user.pk)
+    if not rows:  # the code is unique: at most one
+        return None
+    row, start, instances = rows[0], 0, []
+    for model, _prefix in _GROUP_COLUMNS:
+        names = model_columns(model)
+        instances.append(loaded(model, names, row[start:]))
+        start += len(names)
+    group, group.judicial_office, group.offence = instances
+    group.access_role = row[-1]
+    return group
+
+
 def group_for_user(
     user: User, code: str, *, audit: bool = True
 ) -> tuple[CorrectionGroup, GroupAccess]:
@@ -287,12 +201,7 @@ def group_for_user(
     # alone and the scope checked on them here: the same rule, built and compiled once.
     if not user.is_authenticated:
         raise Http404
-    group = (
-        CorrectionGroup.objects.select_related("judicial_office", "offence", "created_by")
-        .filter(code=code)
-        .annotate(access_role=Subquery(_active_membership(user).values("role")[:1]))
-        .first()
-    )
+    group = _group_by_code(code, user)
     if group is None:
         raise Http404
     coordinates = _coordinates(user, group.judicial_office)
@@ -323,49 +232,6 @@ def group_learner(group: CorrectionGroup) -> Membership | None:
         .select_related("user")
         .first()
     )
-
-
-def _timeline_label(event: AuditEvent) -> str:
-    label = TIMELINE_LABELS.get(event.action, event.action)
-    if event.action == "group.stage_changed":
-        stage = event.data.get("to")
-        return label % {"stage": Stage(stage).label if stage in Stage.values else stage}
-    return label
-
-
-def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
-    """Everything the group page shows, in a fixed number of queries."""
-    memberships = list(
-        group.memberships.select_related("user").order_by("left_at", "role", "joined_at")
-    )
-    data = {
-        "needs": list(group.group_needs.select_related("need")),
-        "members": [m for m in memberships if m.left_at is None],
-        "past_members": [m for m in memberships if m.left_at is not None]
-        if access.sees_timeline
-        else [],
-    }
-    if access.is_coordinator:
-        # The learner's login, for the coordinators who issue it: when it was last used.
-        data["learner"] = next(
-            (m for m in data["members"] if m.role == Membership.Role.LEARNER), None
-        )
-    if access.sees_restrictions:
-        data["forbidden_industries"] = list(group.forbidden_industries.all())
-        data["approved_regions"] = list(group.approved_regions.all())
-    if access.sees_timeline:
-        timeline = list(
-            AuditEvent.objects.filter(
-                object_type=ContentType.objects.get_for_model(CorrectionGroup),
-                object_id=str(group.pk),
-            )
-            .exclude(action="group.viewed")
-            .select_related("actor")[:50]
-        )
-        for event in timeline:
-            event.label = _timeline_label(event)
-        data["timeline"] = timeline
-    return data
 
 
 def leads_and_coordinators(group_ids) -> dict[int, list[int]]:

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from groups import forms, people, selectors, services
+from groups import detail, forms, listing, people, selectors, services
 from groups.filters import GroupFilter, form_html
 from groups.models import Membership
 from portal.forms import apply_errors
 from portal.selectors import regions_covered_by, role_region_paths
 
-PAGE_SIZE = 25
+PAGE_SIZE = listing.PAGE_SIZE  # the list's (bench.scenarios.groups reads it here)
 
 
 def _require_coordinator(user) -> None:
@@ -35,15 +35,13 @@ def _coordinator_regions(user):
 @login_required
 def group_list(request):
     _require_coordinator(request.user)
-    groups = GroupFilter(
-        request.GET or None, queryset=selectors.group_list_for_coordinator(request.user)
-    )
+    groups = GroupFilter(request.GET or None)
     # A bad filter value shows its error and no rows, never an unfiltered list.
-    rows = groups.qs if not groups.is_bound or groups.is_valid() else groups.queryset.none()
-    page = selectors.group_list_page(
-        rows.order_by("-created_at", "-id"),
+    asked = groups.asked() if not groups.is_bound or groups.is_valid() else None
+    page = listing.group_list_page(
+        request.user,
+        asked,
         request.GET.get("page"),
-        PAGE_SIZE,
         needs={need.pk: need for need in groups.terms["need"]},
     )
     return render(
@@ -75,7 +73,7 @@ def group_detail(request, code):
     return render(
         request,
         "groups/group_detail.html",
-        {"group": group, "access": access, **selectors.group_page_data(group, access)},
+        {"group": group, "access": access, **detail.group_page_data(group, access)},
     )
 
 

@@ -1,29 +1,43 @@
 """The coordinator's group list at province scale (#20) shows what it showed before: the filter
-form's cached HTML is Django's own rendering, and the cards' text made in
-groups.selectors.group_cards (with_card_text) reads as the template wrote it."""
+form's cached HTML is Django's own rendering, the cards' text made in groups.listing
+(with_card_text) reads as the template wrote it, and the pages of its compiled queries
+(portal.prepared) are the ORM's and Django's paginator's, for every filter and scope."""
 
 import random
+from types import SimpleNamespace
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
-from groups import filters, selectors
+from groups import filters, listing, selectors
 from groups.filters import GroupFilter, form_html
 from groups.models import Need
 from groups.scale import create_groups
+from tests import factories
 
 ASKED = ["", "stage=entry", "need=employment&page=2", "need=nothing", "no_volunteer=on"]
 
 
 def rows_for(user, query):
+    """The list's rows through the ORM (GroupFilter.qs), as the page's compiled queries should
+    find them."""
     data = QueryDict(query) or None
     groups = GroupFilter(data, queryset=selectors.group_list_for_coordinator(user))
     rows = groups.qs if not groups.is_bound or groups.is_valid() else groups.queryset.none()
     return groups, rows.order_by("-created_at", "-id")
+
+
+def page_for(user, query, number=None):
+    """The list's page as the view makes it (groups.listing)."""
+    groups = GroupFilter(QueryDict(query) or None)
+    asked = groups.asked() if not groups.is_bound or groups.is_valid() else None
+    needs = {need.pk: need for need in groups.terms["need"]}
+    return listing.group_list_page(user, asked, number, needs)
 
 
 @pytest.fixture
@@ -66,11 +80,17 @@ def test_the_cards_read_as_the_template_wrote_them(many):
     for language in ("zh-hans", "en"):
         with translation.override(language):
             _groups, rows = rows_for(many.coordinator, "")
-            page = Paginator(rows, 25).get_page(1)
-            page.object_list = selectors.group_cards(page.object_list)
+            expected = list(
+                rows.select_related("judicial_office", "offence").annotate(
+                    member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
+                )[:25]
+            )
+            page = page_for(many.coordinator, "")
             # The page's rows in the list's order, as the slice had them.
-            assert [g.code for g in page.object_list] == [g.code for g in rows[:25]]
-            assert old.render({"page": page}) == new.render({"page": page})
+            assert [g.code for g in page.object_list] == [g.code for g in expected]
+            assert old.render({"page": SimpleNamespace(object_list=expected)}) == new.render(
+                {"page": page}
+            )
 
 
 def test_the_list_page_shows_the_total_the_pages_and_the_cards(many, client_for):
@@ -81,13 +101,14 @@ def test_the_list_page_shows_the_total_the_pages_and_the_cards(many, client_for)
     assert page.count('<li class="card">') == 25
 
 
-@pytest.mark.parametrize("asked", [None, "1", "2", "3", "4", "999", "0", "-1", "abc", "2.0"])
+@pytest.mark.parametrize("asked", [None, "1", "2", "3", "4", "999", "0", "-1", "abc", "2.0", "²"])
 def test_a_page_is_the_page_djangos_paginator_gives(many, asked):
-    """Past the first page the ids and the total come in one query (COUNT(*) OVER ()); the page,
-    its number and the totals are still Paginator.get_page's, a bad or too large number too."""
+    """Past the first page the ids and the total come in one query (COUNT(*) OVER ()), on the
+    first with its cards; the page, its number and the totals are still Paginator.get_page's, a
+    bad or too large number too."""
     _groups, rows = rows_for(many.coordinator, "")
     expected = Paginator(rows, 25).get_page(asked)
-    page = selectors.group_list_page(rows, asked, 25)
+    page = page_for(many.coordinator, "", asked)
     assert (page.number, page.paginator.count, page.paginator.num_pages) == (
         expected.number,
         expected.paginator.count,
@@ -107,3 +128,65 @@ def test_a_filtered_deep_page_counts_only_what_matches(many, client_for):
     page = response.context["page"]
     assert page.paginator.count == total and page.number == 2
     assert [g.code for g in page.object_list] == [g.code for g in rows[25:50]]
+
+
+# Every filter, alone and together; {code} is part of the world's group's code.
+SHAPES = [
+    "code={code}",
+    "status=active",
+    "status=closed",
+    "stage=active",
+    "supervision_level=strict",
+    "offence=theft",
+    "need=employment",
+    "no_volunteer=on",
+    "ends_soon=on",
+    "stage=entry&need=legal_aid&no_volunteer=on",
+    "code={code}&status=active&stage=entry&supervision_level=ordinary&offence=dangerous_driving"
+    "&need=employment&no_volunteer=on&ends_soon=on",
+]
+
+
+@pytest.mark.parametrize("query", SHAPES)
+def test_each_filter_finds_on_every_page_what_the_orm_finds(many, query):
+    """Each shape's queries are compiled once, with stand-ins: the values asked are the ones
+    run, on the first page and past it (a second filter value of the same shape too)."""
+    create_groups(40, rng=random.Random(9), offices=[many.group.judicial_office])
+    query = query.format(code=many.group.code[-6:])
+    for asked in (query, query.replace("active", "entry").replace("employment", "debt")):
+        _groups, rows = rows_for(many.coordinator, asked)
+        for number in (None, "2", "3"):
+            expected = Paginator(rows, 25).get_page(number)
+            page = page_for(many.coordinator, asked, number)
+            assert page.paginator.count == expected.paginator.count, asked
+            assert [g.code for g in page.object_list] == [g.code for g in expected.object_list], (
+                asked
+            )
+
+
+def test_a_coordinator_lists_only_the_groups_of_their_regions_whoever_asked_first(
+    world, regions, client_for
+):
+    """The compiled queries are kept per scope: the same filters asked by coordinators of other
+    regions show each their own groups."""
+    tianhe = world.group
+    create_groups(2, rng=random.Random(10), offices=[regions["440104003"]])  # 越秀区
+    create_groups(2, rng=random.Random(11), offices=[regions["510107001"]])  # 武侯区
+    admin = factories.AdminFactory()
+    by_office = dict(
+        selectors.groups_coordinated_by(admin).values_list("code", "judicial_office__code")
+    )
+    expected = {
+        world.coordinator: {"440106005"},  # 天河区
+        world.city_coordinator: {"440106005", "440104003"},  # 广州市
+        world.other_coordinator: {"510107001"},  # 武侯区
+        admin: {"440106005", "440104003", "510107001"},
+    }
+    for _round in range(2):  # the second time from the compiled shapes
+        for user, offices in expected.items():
+            for query in ("", "stage=entry", "status=active"):
+                shown = [g.code for g in page_for(user, query).object_list]
+                _groups, rows = rows_for(user, query)
+                assert shown == [g.code for g in rows[:25]]
+                assert {by_office[code] for code in shown} <= offices
+    assert tianhe.code in [g.code for g in page_for(world.coordinator, "").object_list]

@@ -1,0 +1,150 @@
+"""What the group page shows beyond the group itself (groups.selectors.group_for_user), by the
+reader's access: needs, members, restrictions and the timeline.
+
+Each query is compiled once per process (portal.prepared): building them (select_related, the
+many-to-many joins, the timeline's filters) took more Python than the database took to answer
+(#20). The instances are loaded with the fields the page shows.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
+from groups.selectors import GroupAccess, loaded, model_columns
+from portal.models import AuditEvent, Industry, Region, User
+from portal.prepared import Prepared, instance
+
+# How the group's timeline names each audited change.
+TIMELINE_LABELS = {
+    "group.created": _("created the group"),
+    "group.updated": _("changed the group's details"),
+    "group.member_added": _("added a member"),
+    "group.member_removed": _("removed a member"),
+    "group.access_ended": _("ended a member's access (suspended, clearance withdrawn, or left)"),
+    "group.lead_changed": _("handed over the lead"),
+    "group.closed": _("closed the group"),
+    "group.reopened": _("reopened the group"),
+    "group.learner_created": _("created the learner account"),
+    "group.learner_login_reissued": _("re-issued the learner's login"),
+    "group.suggestion_accepted": _("accepted a suggestion"),
+    "group.suggestion_declined": _("declined a suggestion"),
+    "group.stage_changed": _("moved the group to the stage “%(stage)s” by its dates"),
+    "group.end_reminded": _("reminded the lead and coordinators to close the group"),
+    "group.consent_recorded": _("recorded the person's consent to a referral"),
+    "group.consent_withdrawn": _("recorded the withdrawal of a consent to referrals"),
+}
+
+
+def _timeline_label(event: AuditEvent) -> str:
+    label = TIMELINE_LABELS.get(event.action, event.action)
+    if event.action == "group.stage_changed":
+        stage = event.data.get("to")
+        return label % {"stage": Stage(stage).label if stage in Stage.values else stage}
+    return label
+
+
+_MEMBER_COLUMNS = model_columns(Membership)
+_MEMBER_USER_COLUMNS = ["id", "display_name", "email", "last_login"]
+_MEMBERS = Prepared(
+    lambda group_id: (
+        Membership.objects.filter(group_id=group_id)
+        .order_by("left_at", "role", "joined_at")
+        .values_list(*_MEMBER_COLUMNS, *("user__" + name for name in _MEMBER_USER_COLUMNS))
+    ),
+    group_id=-7_204_902,
+)
+_NEED_COLUMNS = model_columns(GroupNeed)
+_NEED_TERM_COLUMNS = model_columns(Need)
+_NEEDS = Prepared(
+    lambda group_id: GroupNeed.objects.filter(group_id=group_id).values_list(
+        *_NEED_COLUMNS, *("need__" + name for name in _NEED_TERM_COLUMNS)
+    ),
+    group_id=-7_204_903,
+)
+_INDUSTRY_COLUMNS = model_columns(Industry)
+_INDUSTRIES = Prepared(
+    lambda group_id: Industry.objects.filter(
+        pk__in=CorrectionGroup.forbidden_industries.through.objects.filter(
+            correctiongroup_id=group_id
+        ).values("industry_id")
+    ).values_list(*_INDUSTRY_COLUMNS),
+    group_id=-7_204_904,
+)
+_REGION_COLUMNS = model_columns(Region)
+_APPROVED_REGIONS = Prepared(
+    lambda group_id: Region.objects.filter(
+        pk__in=CorrectionGroup.approved_regions.through.objects.filter(
+            correctiongroup_id=group_id
+        ).values("region_id")
+    ).values_list(*_REGION_COLUMNS),
+    group_id=-7_204_905,
+)
+_EVENT_COLUMNS = ["id", "action", "data", "created_at", "actor_id"]
+_TIMELINE = Prepared(
+    lambda type_id, object_id: (
+        AuditEvent.objects.filter(object_type_id=type_id, object_id=object_id)
+        .exclude(action="group.viewed")
+        .values_list(*_EVENT_COLUMNS, "actor__display_name")[:50]
+    ),
+    type_id=-7_204_906,
+    object_id="~stand-in~",
+)
+
+
+def _memberships(group: CorrectionGroup) -> list[Membership]:
+    memberships = []
+    for row in _MEMBERS.rows(group_id=group.pk):
+        membership = loaded(Membership, _MEMBER_COLUMNS, row)
+        membership.user = loaded(User, _MEMBER_USER_COLUMNS, row[len(_MEMBER_COLUMNS) :])
+        memberships.append(membership)
+    return memberships
+
+
+def _group_needs(group: CorrectionGroup) -> list[GroupNeed]:
+    needs = []
+    for row in _NEEDS.rows(group_id=group.pk):
+        group_need = loaded(GroupNeed, _NEED_COLUMNS, row)
+        group_need.need = loaded(Need, _NEED_TERM_COLUMNS, row[len(_NEED_COLUMNS) :])
+        needs.append(group_need)
+    return needs
+
+
+def _timeline(group: CorrectionGroup) -> list[AuditEvent]:
+    events = []
+    for row in _TIMELINE.rows(
+        type_id=ContentType.objects.get_for_model(CorrectionGroup).pk, object_id=str(group.pk)
+    ):
+        event = loaded(AuditEvent, _EVENT_COLUMNS, row)
+        actor_id, name = row[-2:]
+        event.actor = None if actor_id is None else instance(User, id=actor_id, display_name=name)
+        event.label = _timeline_label(event)
+        events.append(event)
+    return events
+
+
+def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
+    """Everything the group page shows, in a fixed number of queries."""
+    memberships = _memberships(group)
+    data = {
+        "needs": _group_needs(group),
+        "members": [m for m in memberships if m.left_at is None],
+        "past_members": [m for m in memberships if m.left_at is not None]
+        if access.sees_timeline
+        else [],
+    }
+    if access.is_coordinator:
+        # The learner's login, for the coordinators who issue it: when it was last used.
+        data["learner"] = next(
+            (m for m in data["members"] if m.role == Membership.Role.LEARNER), None
+        )
+    if access.sees_restrictions:
+        data["forbidden_industries"] = [
+            loaded(Industry, _INDUSTRY_COLUMNS, row) for row in _INDUSTRIES.rows(group_id=group.pk)
+        ]
+        data["approved_regions"] = [
+            loaded(Region, _REGION_COLUMNS, row)
+            for row in _APPROVED_REGIONS.rows(group_id=group.pk)
+        ]
+    if access.sees_timeline:
+        data["timeline"] = _timeline(group)
+    return data
