@@ -26,7 +26,7 @@ def _menu_parts(user, roles) -> list:
         frozenset(roles),
         get_language(),
         get_script_prefix(),
-        get_urlconf(),
+        get_urlconf() or settings.ROOT_URLCONF,  # tests override the setting
     )
     parts = _MENUS.get(key)
     if parts is None:

@@ -5,6 +5,7 @@ menu (no right to it) is simply left out.
 
 Tabs are named by URL name; the last tab is always 我的 (/me/)."""
 
+from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +71,8 @@ _URLS: dict[tuple, tuple] = {}
 
 def _urls(key) -> tuple[tuple[str, ...], str]:
     """(the role's places' URLs, in order; the URL of 我的)."""
-    cache_key = (key, get_script_prefix(), get_urlconf())
+    # The URL configuration: a request's own, or the setting's (which tests override).
+    cache_key = (key, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     urls = _URLS.get(cache_key)
     if urls is None:
         places = []
