@@ -7,6 +7,9 @@ many-to-many joins, the timeline's filters) took more Python than the database t
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
@@ -91,11 +94,39 @@ _TIMELINE = Prepared(
 )
 
 
+# What the page shows of each choice, looked up in a dict made once: get_FOO_display() builds
+# the field's choices into a dict on every call (#20). The labels are lazy, so each renders in
+# the reader's language.
+_ROLE_LABELS = dict(Membership.Role.choices)
+_PRIORITY_LABELS = dict(GroupNeed.Priority.choices)
+# A stand-in membership id, swapped for each member's in the one reversed removal URL.
+_STAND_IN_ID = 987_654_321
+
+
+def _dates(value) -> tuple[str, str, str]:
+    """What the template's ``value|date:"Y-m-d"``, ``value|date:"Y-m-d H:i"`` and
+    ``value|date:"c"`` show, in the current time zone. These formats name no month or day and so
+    read the same in every language; written out here because django.utils.dateformat parses its
+    format on each call, and the timeline and members are most of the page's dates (#20)."""
+    value = template_localtime(value)
+    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    return day, f"{day} {value.hour:02d}:{value.minute:02d}", value.isoformat()
+
+
 def _memberships(group: CorrectionGroup) -> list[Membership]:
     memberships = []
+    # One reverse() for all members: one per member was a noticeable part of the page (#20).
+    remove_url = reverse("groups:member_remove", args=[group.code, _STAND_IN_ID])
     for row in _MEMBERS.rows(group_id=group.pk):
         membership = loaded(Membership, _MEMBER_COLUMNS, row)
         membership.user = loaded(User, _MEMBER_USER_COLUMNS, row[len(_MEMBER_COLUMNS) :])
+        membership.role_label = _ROLE_LABELS.get(membership.role, membership.role)
+        membership.joined_day = _dates(membership.joined_at)[0]
+        if membership.left_at is None:
+            membership.since = gettext("since %(date)s") % {"date": membership.joined_day}
+            membership.remove_url = remove_url.replace(str(_STAND_IN_ID), str(membership.pk))
+        else:
+            membership.left_day = _dates(membership.left_at)[0]
         memberships.append(membership)
     return memberships
 
@@ -105,6 +136,7 @@ def _group_needs(group: CorrectionGroup) -> list[GroupNeed]:
     for row in _NEEDS.rows(group_id=group.pk):
         group_need = loaded(GroupNeed, _NEED_COLUMNS, row)
         group_need.need = loaded(Need, _NEED_TERM_COLUMNS, row[len(_NEED_COLUMNS) :])
+        group_need.priority_label = _PRIORITY_LABELS.get(group_need.priority, group_need.priority)
         needs.append(group_need)
     return needs
 
@@ -118,6 +150,7 @@ def _timeline(group: CorrectionGroup) -> list[AuditEvent]:
         actor_id, name = row[-2:]
         event.actor = None if actor_id is None else instance(User, id=actor_id, display_name=name)
         event.label = _timeline_label(event)
+        _day, event.when, event.iso = _dates(event.created_at)
         events.append(event)
     return events
 
