@@ -1,6 +1,9 @@
 """The group page from queries compiled once per process (#20: groups.selectors.group_for_user,
 groups.detail) shows, to each role, what the ORM's reads showed before, through the template as
-it was before its labels, dates and URLs were made in Python (#20: group_detail_before.html)."""
+it was before its labels, dates and URLs were made in Python (#20: group_detail_before.html).
+
+The plain ORM reads and the plain template are the oracle the compiled reads and the prepared
+values are checked against: a change to what the page shows goes into both templates."""
 
 import re
 from pathlib import Path
