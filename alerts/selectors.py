@@ -8,7 +8,7 @@ from django.http import Http404
 from alerts.models import Alert, Recipient
 from portal import rights
 from portal.models import Region, User
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, columns, instance
 
 # How many acknowledgements the report page lists (the workbook has them all).
 REPORT_ROWS = 500
@@ -46,7 +46,7 @@ def alert_for_manager(user: User, alert_id: int) -> Alert:
 # field of each model, so nothing the banner, the socket's payload or the marking touches is
 # read later. (path to the model from a recipient, model, its fields)
 _BANNER_COLUMNS = [
-    (prefix, model, [field.attname for field in model._meta.concrete_fields])
+    (prefix, model, columns(model))
     for prefix, model in (
         ("", Recipient),
         ("alert__", Alert),

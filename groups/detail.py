@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
-from groups.selectors import GroupAccess, loaded, model_columns
+from groups.selectors import GroupAccess, loaded
 from portal.models import AuditEvent, Industry, Region, User
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, columns, instance
 
 # How the group's timeline names each audited change.
 TIMELINE_LABELS = {
@@ -46,7 +46,7 @@ def _timeline_label(event: AuditEvent) -> str:
     return label
 
 
-_MEMBER_COLUMNS = model_columns(Membership)
+_MEMBER_COLUMNS = columns(Membership)
 _MEMBER_USER_COLUMNS = ["id", "display_name", "email", "last_login"]
 _MEMBERS = Prepared(
     lambda group_id: (
@@ -56,15 +56,15 @@ _MEMBERS = Prepared(
     ),
     group_id=-7_204_902,
 )
-_NEED_COLUMNS = model_columns(GroupNeed)
-_NEED_TERM_COLUMNS = model_columns(Need)
+_NEED_COLUMNS = columns(GroupNeed)
+_NEED_TERM_COLUMNS = columns(Need)
 _NEEDS = Prepared(
     lambda group_id: GroupNeed.objects.filter(group_id=group_id).values_list(
         *_NEED_COLUMNS, *("need__" + name for name in _NEED_TERM_COLUMNS)
     ),
     group_id=-7_204_903,
 )
-_INDUSTRY_COLUMNS = model_columns(Industry)
+_INDUSTRY_COLUMNS = columns(Industry)
 _INDUSTRIES = Prepared(
     lambda group_id: Industry.objects.filter(
         pk__in=CorrectionGroup.forbidden_industries.through.objects.filter(
@@ -73,7 +73,7 @@ _INDUSTRIES = Prepared(
     ).values_list(*_INDUSTRY_COLUMNS),
     group_id=-7_204_904,
 )
-_REGION_COLUMNS = model_columns(Region)
+_REGION_COLUMNS = columns(Region)
 _APPROVED_REGIONS = Prepared(
     lambda group_id: Region.objects.filter(
         pk__in=CorrectionGroup.approved_regions.through.objects.filter(

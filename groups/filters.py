@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import CorrectionGroup, Need
 from groups.selectors import ending_window, groups_ending_between
 from portal.models import OffenceCategory
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, columns, instance
 
 _INVALID = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
 _REFERENCE_FIELDS = {"offence": OffenceCategory, "need": Need}
@@ -19,7 +19,7 @@ _REFERENCE_FIELDS = {"offence": OffenceCategory, "need": Need}
 # The two reference lists (Term's columns, the same in both tables) in one query, compiled once
 # per process (portal.prepared): two querysets built and run each request cost the list a query
 # and their building (#20). Each list in its model's own order.
-_TERM_COLUMNS = [field.attname for field in Need._meta.concrete_fields]
+_TERM_COLUMNS = columns(Need)
 _TERMS = Prepared(
     lambda: (
         Need.objects.order_by()

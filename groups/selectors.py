@@ -20,7 +20,7 @@ from django.utils import timezone
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
 from portal.models import OffenceCategory, Region, StaffRole, User
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, columns, instance
 from portal.selectors import covers_path, regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
@@ -138,11 +138,6 @@ class GroupAccess:
         return self.is_coordinator
 
 
-def model_columns(model, prefix: str = "") -> list[str]:
-    """The columns of `model` (as select_related reads them), their names after `prefix`."""
-    return [prefix + field.attname for field in model._meta.concrete_fields]
-
-
 def loaded(model, names: list[str], row) -> object:
     """An instance of `model` from the row's values in the order of `names` (its columns)."""
     return instance(model, **dict(zip(names, row, strict=False)))
@@ -163,7 +158,7 @@ _GROUP = Prepared(
         .annotate(access_role=Subquery(_active_membership(user_id).values("role")[:1]))
         .order_by()
         .values_list(
-            *(name for model, prefix in _GROUP_COLUMNS for name in model_columns(model, prefix)),
+            *(name for model, prefix in _GROUP_COLUMNS for name in columns(model, prefix)),
             "access_role",
         )
     ),
@@ -179,7 +174,7 @@ def _group_by_code(code: str, user: User) -> CorrectionGroup | None:
         return None
     row, start, instances = rows[0], 0, []
     for model, _prefix in _GROUP_COLUMNS:
-        names = model_columns(model)
+        names = columns(model)
         instances.append(loaded(model, names, row[start:]))
         start += len(names)
     group, group.judicial_office, group.offence = instances

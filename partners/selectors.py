@@ -30,7 +30,7 @@ from partners.models import (
     ReferralStep,
 )
 from portal.models import Region, StaffRole, User
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, columns, instance
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
 
@@ -58,16 +58,10 @@ _PLACE_MODELS = (
 )
 
 
-def _place_columns(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 _PLACE = Prepared(
     lambda user_id, organisation_id: OrganisationMember.objects.filter(
         user_id=user_id, organisation_id=organisation_id, left_at__isnull=True
-    ).values_list(
-        *(prefix + name for model, prefix in _PLACE_MODELS for name in _place_columns(model))
-    ),
+    ).values_list(*(name for model, prefix in _PLACE_MODELS for name in columns(model, prefix))),
     user_id=-7_204_721,
     organisation_id=-7_204_722,
 )
@@ -82,7 +76,7 @@ def organisation_for_member(user: User, pk: int) -> tuple[Organisation, Organisa
         raise Http404
     loaded, start = [], 0
     for model, _prefix in _PLACE_MODELS:
-        names = _place_columns(model)
+        names = columns(model)
         loaded.append(instance(model, **dict(zip(names, rows[0][start:], strict=False))))
         start += len(names)
     membership, organisation, region = loaded

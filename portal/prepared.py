@@ -80,6 +80,13 @@ class Prepared:
         return [dict(zip(names, row, strict=True)) for row in self.rows(**values)]
 
 
+def columns(model, prefix: str = "") -> list[str]:
+    """Every column of `model` as select_related reads it (each concrete field's attname), after
+    `prefix` (the path to the model in a query's values): what a prepared query selects to make
+    whole instances of the rows with `instance`."""
+    return [prefix + field.attname for field in model._meta.concrete_fields]
+
+
 def instance(model, **values):
     """An instance of `model` from a prepared row's values, as the ORM loads one (Model.from_db,
     in the model's field order): with only these fields loaded, as .only(...) would give it (the
