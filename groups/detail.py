@@ -64,24 +64,23 @@ _NEEDS = Prepared(
     ),
     group_id=-7_204_903,
 )
+
+
+def _linked(field, model, column: str) -> Prepared:
+    """The `model` rows a group links to through the many-to-many `field` (every column, as the
+    ORM reads them), compiled once per process."""
+    return Prepared(
+        lambda group_id: model.objects.filter(
+            pk__in=field.through.objects.filter(correctiongroup_id=group_id).values(column)
+        ).values_list(*columns(model)),
+        group_id=-7_204_904,
+    )
+
+
 _INDUSTRY_COLUMNS = columns(Industry)
-_INDUSTRIES = Prepared(
-    lambda group_id: Industry.objects.filter(
-        pk__in=CorrectionGroup.forbidden_industries.through.objects.filter(
-            correctiongroup_id=group_id
-        ).values("industry_id")
-    ).values_list(*_INDUSTRY_COLUMNS),
-    group_id=-7_204_904,
-)
+_INDUSTRIES = _linked(CorrectionGroup.forbidden_industries, Industry, "industry_id")
 _REGION_COLUMNS = columns(Region)
-_APPROVED_REGIONS = Prepared(
-    lambda group_id: Region.objects.filter(
-        pk__in=CorrectionGroup.approved_regions.through.objects.filter(
-            correctiongroup_id=group_id
-        ).values("region_id")
-    ).values_list(*_REGION_COLUMNS),
-    group_id=-7_204_905,
-)
+_APPROVED_REGIONS = _linked(CorrectionGroup.approved_regions, Region, "region_id")
 _EVENT_COLUMNS = ["id", "action", "data", "created_at", "actor_id"]
 _TIMELINE = Prepared(
     lambda type_id, object_id: (
