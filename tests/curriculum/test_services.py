@@ -18,6 +18,7 @@ from curriculum.models import (
     LessonSession,
 )
 from curriculum.services import SessionData
+from curriculum.services.hours import month_bounds, month_of
 from groups import services as group_services
 from groups.models import Stage
 from messaging.models import Notification
@@ -153,7 +154,13 @@ def test_online_and_offline_merge_into_one_record(tree, world):
     services.lesson_complete(
         lesson=tree.lesson, group=world.group, answers=cf.RIGHT, user=world.learner
     )
-    session = services.session_schedule(data=session_data(tree, world), scheduled_by=world.lead)
+    # The session began in the same local month as the completion: two hours ago, or at the
+    # month's first instant in the first two hours of a month (a session on the 30th and a
+    # completion on the 1st are two months' records, rightly).
+    month_start = month_bounds(month_of(timezone.now()))[0]
+    start = max(timezone.now() - timedelta(hours=2), month_start)
+    data = session_data(tree, world, starts_at=start, ends_at=start + timedelta(minutes=90))
+    session = services.session_schedule(data=data, scheduled_by=world.lead)
     services.attendance_record(
         session=session, rows={world.group.pk: ("present", 90)}, recorded_by=world.lead
     )
