@@ -15,9 +15,9 @@ from curriculum import conf
 from curriculum.models import LearningHours
 from curriculum.selectors import SCHEDULING_ROLES, next_session_today, sessions_visible_to
 from groups.models import CorrectionGroup, Membership
-from groups.todos import RegionScopedRow
 from portal.models import AccountKind, StaffRole
 from portal.prepared import Prepared
+from portal.scoped import RegionScopedRow
 from portal.selectors import regions_covered_by
 from portal.todo import CappedCount, Todo
 
@@ -83,7 +83,7 @@ def today_lesson(user, now: datetime) -> Todo | None:
     )
 
 
-def _staff_figures(person, required: int | None, **values) -> dict:
+def _staff_figures(person, coordinator: bool, **values) -> dict:
     """The sessions of tomorrow the person may see (start to end), and for a coordinator the
     open groups of their regions still below the month's `required` minutes; each up to
     portal.todo.CAP ("99+": the lists give the exact figures)."""
@@ -94,11 +94,9 @@ def _staff_figures(person, required: int | None, **values) -> dict:
             )
         )
     }
-    if required is not None:
-        # The requirement (a setting) is the row's variant, not a stand-in: PostgreSQL's backend
-        # wraps an integer parameter (Int4), where portal.prepared would not find it.
+    if coordinator:
         reached = LearningHours.objects.filter(
-            group=OuterRef("pk"), month=values["month"], total_minutes__gte=required
+            group=OuterRef("pk"), month=values["month"], total_minutes__gte=values["required"]
         )
         below = CorrectionGroup.objects.filter(
             judicial_office__in=regions_covered_by(person, role=StaffRole.Role.COORDINATOR),
@@ -115,6 +113,9 @@ _STAFF_ROW = RegionScopedRow(
     start=datetime(1901, 2, 3, tzinfo=UTC),
     end=datetime(1901, 2, 4, tzinfo=UTC),
     month=date(1901, 2, 1),
+    # Inside the column's range (Django drops a comparison with a value out of it), and no
+    # requirement is 4,000 years of learning a month.
+    required=2_147_204_852,
 )
 
 
@@ -137,7 +138,8 @@ def items(user, roles) -> list[Todo]:
     }
     if coordinator:
         values["month"] = timezone.localdate().replace(day=1)
-    row = _STAFF_ROW.get(user, conf.required_minutes() if coordinator else None, **values)
+        values["required"] = conf.required_minutes()
+    row = _STAFF_ROW.get(user, coordinator, **values)
     todos.append(
         Todo.counted(_("Sessions tomorrow"), reverse("curriculum:sessions"), row["tomorrow"])
     )

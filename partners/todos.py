@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import CorrectionGroup, Membership
-from groups.todos import RegionScopedRow
 from partners.models import JobPlacement, OrganisationMember, Programme, Referral
 from partners.selectors import referrals_coordinated_by
 from portal.models import AccountKind, StaffRole, User
 from portal.prepared import Prepared
+from portal.scoped import RegionScopedRow
 from portal.todo import CappedCount, Todo
 
 CLOSING_DAYS = 7
@@ -151,7 +151,7 @@ def _row_query(user_id: int, figures: dict):
 
 # A partner's figures and a group side's, compiled once per process (portal.prepared): their
 # ten subqueries took twice as long to build as the database took to answer. A coordinator's
-# depend on the regions they cover: compiled for each shape of those (groups.todos).
+# depend on the regions they cover: compiled for each shape of those (portal.scoped).
 _USER_STAND_IN = -7_204_713
 _NOW_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _PARTNER_ROW = Prepared(

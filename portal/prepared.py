@@ -26,8 +26,21 @@ def _adapted(value):
     return value
 
 
-def _same(a, b) -> bool:
-    return type(a) is type(b) and a == b
+def _same(param, stand_in) -> bool:
+    """Whether a compiled query's parameter is the stand-in. PostgreSQL's backend hands an
+    integer compared with an integer column to psycopg wrapped in its type (Int4 for an
+    IntegerField: an int subclass), so an integer stand-in is found inside that wrapper."""
+    if type(stand_in) is int and isinstance(param, int) and not isinstance(param, bool):
+        return int(param) == stand_in
+    return type(param) is type(stand_in) and param == stand_in
+
+
+def _put(param, value):
+    """`value` where the stand-in `param` was, in the same integer wrapper (see _same)."""
+    wrapper = type(param)
+    if wrapper is not int and isinstance(param, int) and type(value) is int:
+        return wrapper(value)
+    return value
 
 
 class Prepared:
@@ -63,7 +76,7 @@ class Prepared:
         for name, value in values.items():
             adapted = _adapted(value)
             for i in slots[name]:
-                params[i] = adapted
+                params[i] = _put(params[i], adapted)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()

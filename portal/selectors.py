@@ -36,6 +36,13 @@ def staff_role_paths(user: User) -> tuple[tuple[str, str], ...]:
     return _role_paths(user)
 
 
+def holding(user: User, role_paths: tuple[tuple[str, str], ...]) -> User:
+    """`user` as holding these (role, region path) pairs, without reading them: the stand-in
+    person of a query compiled once for every person of the same shape (portal.scoped)."""
+    user._portal_role_paths = tuple(role_paths)
+    return user
+
+
 def roles_forget(user: User) -> None:
     """Drop the memo of _role_paths after a grant or revocation."""
     if hasattr(user, "_portal_role_paths"):

@@ -12,10 +12,10 @@ from django.utils.translation import pgettext
 
 from groups.gate import ROLE_KINDS
 from groups.models import Membership
-from groups.todos import RegionScopedRow
 from portal import todo
 from portal.models import AccountKind, StaffRole
 from portal.prepared import Prepared, instance
+from portal.scoped import RegionScopedRow
 from portal.todo import CappedCount, Todo, progress_steps
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
 from volunteers.selectors import profiles_visible_to, records_decidable_by

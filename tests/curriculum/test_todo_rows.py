@@ -73,3 +73,19 @@ def test_a_learner_gets_the_hours_of_their_own_groups_this_month(world):
     theirs = {t.url: t for t in todos.items(other, set())}[reverse("curriculum:mine")]
     assert (mine.note, mine.percent, mine.urgent) == ("2.5 / 8.0 小时", 31, True)
     assert (theirs.note, theirs.percent) == ("0.0 / 8.0 小时", 0)
+
+
+def test_the_count_of_groups_below_follows_the_requirement_of_the_day(tree, world, settings):
+    """The requirement is put into the compiled query at each request, not compiled into it:
+    the same query counts the group below under a higher requirement, and not under a lower."""
+    LearningHours.objects.create(
+        group=world.group,
+        judicial_office=world.group.judicial_office,
+        month=timezone.localdate().replace(day=1),
+        total_minutes=8 * 60,
+    )
+    assert figures(world.coordinator)[1] == 0
+    settings.CURRICULUM_REQUIRED_MINUTES = 10 * 60
+    assert figures(world.coordinator)[1] == 1
+    settings.CURRICULUM_REQUIRED_MINUTES = 6 * 60
+    assert figures(world.coordinator)[1] == 0
