@@ -95,10 +95,22 @@ def _load():
     )
 
 
+def _serving_here(office_paths):
+    """The region link rows of the people serving one of the offices: a region of theirs is the
+    office or above it (driven by the link table's region_id index)."""
+    from portal.models import Region
+    from volunteers.models import VolunteerProfile
+
+    return VolunteerProfile.regions.through.objects.filter(
+        region_id__in=Region.objects.filter(path__in=Region.paths_above_all(office_paths)).values(
+            "pk"
+        )
+    )
+
+
 def people_ids(*, office_paths) -> list[int]:
     """Ids of the approved profiles (of a user) serving one of the offices, in one query
     (spare capacity and needs: person_facts)."""
-    from portal.models import Region
     from volunteers.models import VolunteerProfile
 
     # Driven by an index: who serves these regions (the region link table's region_id index,
@@ -109,11 +121,7 @@ def people_ids(*, office_paths) -> list[int]:
     return sorted(
         {
             pid
-            for pid, status, user_id in VolunteerProfile.regions.through.objects.filter(
-                region_id__in=Region.objects.filter(
-                    path__in=Region.paths_above_all(office_paths)
-                ).values("pk")
-            ).values_list(
+            for pid, status, user_id in _serving_here(office_paths).values_list(
                 "volunteerprofile_id", "volunteerprofile__status", "volunteerprofile__user_id"
             )
             if status == approved and user_id is not None
@@ -128,6 +136,51 @@ def people_queryset(*, office_paths):
     return VolunteerProfile.objects.filter(ids_in("pk", people_ids(office_paths=office_paths)))
 
 
+def _read_skills(where, serves, skill_names) -> None:
+    """Each profile's need codes its skills serve (into `serves`) and, per need, the name of a
+    skill serving it in the active language (into `skill_names`): the skill link rows `where`
+    keeps, with a need. Of two skills serving one need, the name first in order is shown, so
+    the same is shown whichever order the rows come in."""
+    from volunteers.models import VolunteerProfile
+
+    english = (get_language() or "").startswith("en")
+    for pid, zh, en, need in VolunteerProfile.skills.through.objects.filter(
+        where, skill__serves__isnull=False
+    ).values_list("volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"):
+        serves[pid].add(need)
+        name, names = en if english else zh, skill_names[pid]
+        if need not in names or name < names[need]:
+            names[need] = name
+
+
+def serving_facts(
+    *, office_paths, needs, pool: Pool | None = None, languages=True, spare=False
+) -> Pool:
+    """PersonFacts of the approved people (of a user) serving one of the offices whose skills
+    serve one of `needs` (only those needs in their facts: nothing else can score), 4 queries
+    whatever their number; with `spare`, only those with spare capacity.
+
+    Who serves here and what they answer are one query, from the regions (the region link
+    table's region_id index, then each person's skill links by profile id): the people of a
+    province serve no need of the group more often than they do."""
+    from volunteers.models import VolunteerProfile
+
+    serves, skill_names = defaultdict(set), defaultdict(dict)
+    _read_skills(
+        Q(
+            volunteerprofile_id__in=_serving_here(office_paths).values("volunteerprofile_id"),
+            skill__serves__code__in=sorted(needs),
+        ),
+        serves,
+        skill_names,
+    )
+    profiles = VolunteerProfile.objects.filter(ids_in("pk", serves))
+    return _facts(
+        profiles, pool or Pool(), serves, skill_names, languages=languages, spare=spare,
+        approved_only=True,
+    )  # fmt: skip
+
+
 def person_facts(
     profiles, pool: Pool | None = None, *, needs=None, languages=True, spare=False
 ) -> Pool:
@@ -135,34 +188,22 @@ def person_facts(
     whatever their number; with `needs`, only those whose skills serve at least one of them;
     with `spare`, only those with spare capacity. Without `languages` (no group in question
     states one, so none can score), their languages are not read."""
-    from portal.models import User
     from volunteers.models import VolunteerProfile
 
     known = None if isinstance(profiles, QuerySet) else list(profiles)
     if known is not None:
         profiles = VolunteerProfile.objects.filter(ids_in("pk", known))
-
-    pool = pool or Pool()
-    english = (get_language() or "").startswith("en")
     serves, skill_names = defaultdict(set), defaultdict(dict)
-
-    def read_skills(of):
-        for pid, zh, en, need in VolunteerProfile.skills.through.objects.filter(
-            of, skill__serves__isnull=False
-        ).values_list(
-            "volunteerprofile_id", "skill__name_zh", "skill__name_en", "skill__serves__code"
-        ):
-            serves[pid].add(need)
-            skill_names[pid].setdefault(need, en if english else zh)
-
     if needs is not None:
         # Skills first, so the profile rows (with their name and load looked up one by one) are
         # read only for the people who serve one of the needs: often fewer than half.
         # By id when the ids are known: as a sub-select PostgreSQL hash-joins every skill row.
-        read_skills(
+        _read_skills(
             ids_in("volunteerprofile_id", known)
             if known is not None
-            else Q(volunteerprofile_id__in=profiles.values("pk"))
+            else Q(volunteerprofile_id__in=profiles.values("pk")),
+            serves,
+            skill_names,
         )
         needs = set(needs)
         # Every id kept came from `profiles`: a filter on them alone (on both, PostgreSQL would
@@ -170,6 +211,22 @@ def person_facts(
         profiles = VolunteerProfile.objects.filter(
             ids_in("pk", [p for p, s in serves.items() if s & needs])
         )
+    return _facts(
+        profiles, pool or Pool(), serves, skill_names, languages=languages, spare=spare,
+        read_skills=needs is None,
+    )  # fmt: skip
+
+
+def _facts(
+    profiles, pool, serves, skill_names, *, languages, spare, read_skills=False,
+    approved_only=False,
+) -> Pool:  # fmt: skip
+    """The profiles' rows (name, load), regions and languages, with the skills already read
+    (or read here), as PersonFacts added to `pool`; 3 queries (4 with `read_skills`)."""
+    from portal.models import User
+    from volunteers.models import VolunteerProfile
+
+    english = (get_language() or "").startswith("en")
     if "load" not in profiles.query.annotations:
         profiles = profiles.annotate(load=_load())
     # The name by a correlated look-up, not a join: PostgreSQL would hash-join the whole user
@@ -183,11 +240,15 @@ def person_facts(
             "max_groups", "qualification", "cleared_for_juveniles", "load",
         )
     )  # fmt: skip
+    status = VolunteerProfile.Status
+    if approved_only:
+        # Compared here, not in SQL, for the reason people_ids gives.
+        rows = [r for r in rows if r[4] == status.APPROVED and r[1] is not None]
     if spare:
         # Compared here rather than in SQL, where the load's subquery would run twice a row.
         rows = [r for r in rows if r[9] < r[6]]
-    if needs is None:
-        read_skills(ids_in("volunteerprofile_id", [r[0] for r in rows]))
+    if read_skills:
+        _read_skills(ids_in("volunteerprofile_id", [r[0] for r in rows]), serves, skill_names)
     ids = [r[0] for r in rows]
     paths = defaultdict(list)
     for pid, path, name in VolunteerProfile.regions.through.objects.filter(
@@ -200,7 +261,6 @@ def person_facts(
         ids_in("volunteerprofile_id", ids if languages else [])
     ).values_list("volunteerprofile_id", "language__name_zh", "language__name_en"):
         spoken[pid].add(en if english else zh)
-    status = VolunteerProfile.Status
     for pid, user_id, name, kind, state, bits, most, qual, cleared, load in rows:
         pool.people.append(
             PersonFacts(

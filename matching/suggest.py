@@ -2,8 +2,8 @@
 may still be accepted, a coordinator's region overview and the optimal bulk proposal.
 
 Every function reads in a fixed number of queries whatever the data size: group facts (6),
-people (1 candidate query + 3 for their facts), offers (2 candidate queries + 3 for facts).
-Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the
+people (1 query for who serves and what, 3 for their facts), offers (2 candidate queries + 3
+for facts). Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the
 scalar scoring functions for the few candidates that make a list.
 
 Candidates are people (user id, as MatchDecline.candidate_id) and postings (posting id).
@@ -60,10 +60,10 @@ def _pool(facts: list[GroupFacts]) -> candidates.Pool:
     if not need_codes:
         return pool
     offices = {g.office_path for g in facts}
-    candidates.person_facts(
-        candidates.people_ids(office_paths=offices),
-        pool,
+    candidates.serving_facts(
+        office_paths=offices,
         needs=need_codes,
+        pool=pool,
         languages=any(g.languages for g in facts),
         spare=True,
     )
@@ -346,10 +346,10 @@ def region_proposal(user, *, region=None) -> BulkProposal:
     facts = group_facts(groups, needs_only=unmet)
     pool = candidates.Pool()
     need_codes = {c for g in facts for c in g.needs}
-    candidates.person_facts(
-        candidates.people_ids(office_paths={g.office_path for g in facts}),
-        pool,
+    candidates.serving_facts(
+        office_paths={g.office_path for g in facts},
         needs=need_codes,
+        pool=pool,
         languages=any(g.languages for g in facts),
         spare=True,
     )

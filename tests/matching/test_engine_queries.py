@@ -13,8 +13,8 @@ from partners.models import JobPlacement, Programme
 from volunteers import scale as volunteer_scale
 from volunteers.models import VolunteerProfile
 
-SUGGESTIONS_QUERIES = 16
-OVERVIEW_QUERIES = 20
+SUGGESTIONS_QUERIES = 15
+OVERVIEW_QUERIES = 19
 
 
 def crowd(regions, size: int) -> None:
@@ -85,3 +85,28 @@ def test_offer_facts_read_from_the_postings(scene, make):
     assert programme_facts.serves == {"psychological_support", "addiction"}
     assert pool.organisation[("job", job.pk)] == "粤海物流有限公司"
     assert pool.region_names[job_facts.region_paths[0]] == "石牌街司法所"
+
+
+@pytest.mark.parametrize("needs", [{"employment"}, {"psychological_support", "legal_aid"}])
+def test_who_serves_and_what_in_one_query_keeps_the_same_people_and_facts(scene, regions, needs):
+    """serving_facts (who serves the offices and what they answer, in one query) gives the
+    people person_facts gives for the approved people serving there, with the same facts but
+    what they serve narrowed to the needs in question (nothing else can score)."""
+    from matching.candidates import people_ids, serving_facts
+
+    crowd(regions, 60)
+    some = list(VolunteerProfile.objects.order_by("pk").values_list("pk", flat=True)[:9])
+    VolunteerProfile.objects.filter(pk__in=some).update(status="suspended")  # not candidates
+    offices = {scene.group.judicial_office.path}
+    before = person_facts(people_ids(office_paths=offices), needs=needs, spare=True).people
+    after = serving_facts(office_paths=offices, needs=needs, spare=True).people
+    assert len(after) > 10
+    narrowed = {p.id: (p.serves & needs, p) for p in before}
+    assert {p.id for p in after} == set(narrowed)
+    for person in after:
+        serves, old = narrowed[person.id]
+        assert person.serves == serves
+        assert {c: person.skill_names[c] for c in serves} == {c: old.skill_names[c] for c in serves}
+        assert (person.region_paths, person.load, person.max_groups, person.vetted) == (
+            old.region_paths, old.load, old.max_groups, old.vetted,
+        )  # fmt: skip
