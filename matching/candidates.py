@@ -129,13 +129,6 @@ def people_ids(*, office_paths) -> list[int]:
     )
 
 
-def people_queryset(*, office_paths):
-    """Approved people serving one of the offices, as a queryset (see people_ids)."""
-    from volunteers.models import VolunteerProfile
-
-    return VolunteerProfile.objects.filter(ids_in("pk", people_ids(office_paths=office_paths)))
-
-
 def _read_skills(where, serves, skill_names) -> None:
     """Each profile's need codes its skills serve (into `serves`) and, per need, the name of a
     skill serving it in the active language (into `skill_names`): the skill link rows `where`
@@ -161,8 +154,10 @@ def serving_facts(
     whatever their number; with `spare`, only those with spare capacity.
 
     Who serves here and what they answer are one query, from the regions (the region link
-    table's region_id index, then each person's skill links by profile id): the people of a
-    province serve no need of the group more often than they do."""
+    table's region_id index, then each person's skill links by profile id), with the needs in
+    SQL: most people serving an office answer none of a group's needs, and neither they nor
+    their other skills are read back (people_ids then person_facts read them all, one query
+    more)."""
     from volunteers.models import VolunteerProfile
 
     serves, skill_names = defaultdict(set), defaultdict(dict)
