@@ -8,7 +8,7 @@ from django.http import Http404
 from alerts.models import Alert, Recipient
 from portal import rights
 from portal.models import Region, User
-from portal.prepared import Prepared, columns, instance
+from portal.prepared import Prepared, columns, split_row
 
 # How many acknowledgements the report page lists (the workbook has them all).
 REPORT_ROWS = 500
@@ -80,11 +80,7 @@ def open_recipients_of(user: User) -> list[Recipient]:
         return []
     found = []
     for row in _OPEN_RECIPIENTS.rows(user_id=user.pk):
-        values = iter(row)
-        recipient, alert, sender, region = (
-            instance(model, **{name: next(values) for name in names})
-            for _, model, names in _BANNER_COLUMNS
-        )
+        recipient, alert, sender, region = split_row([m for _, m, _ in _BANNER_COLUMNS], row)
         alert.sender, alert.region = sender, region
         recipient.alert = alert
         found.append(recipient)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import CorrectionGroup, GroupNeed, Membership, Need, Stage
-from groups.selectors import GroupAccess, loaded
+from groups.selectors import GroupAccess
 from portal.models import AuditEvent, Industry, Region, User
-from portal.prepared import Prepared, columns, instance
+from portal.prepared import Prepared, columns, from_row, instance
 
 # How the group's timeline names each audited change.
 TIMELINE_LABELS = {
@@ -117,8 +117,8 @@ def _memberships(group: CorrectionGroup) -> list[Membership]:
     # One reverse() for all members: one per member was a noticeable part of the page (#20).
     remove_url = reverse("groups:member_remove", args=[group.code, _STAND_IN_ID])
     for row in _MEMBERS.rows(group_id=group.pk):
-        membership = loaded(Membership, _MEMBER_COLUMNS, row)
-        membership.user = loaded(User, _MEMBER_USER_COLUMNS, row[len(_MEMBER_COLUMNS) :])
+        membership = from_row(Membership, _MEMBER_COLUMNS, row)
+        membership.user = from_row(User, _MEMBER_USER_COLUMNS, row[len(_MEMBER_COLUMNS) :])
         membership.role_label = _ROLE_LABELS.get(membership.role, membership.role)
         membership.joined_day = _dates(membership.joined_at)[0]
         if membership.left_at is None:
@@ -133,8 +133,8 @@ def _memberships(group: CorrectionGroup) -> list[Membership]:
 def _group_needs(group: CorrectionGroup) -> list[GroupNeed]:
     needs = []
     for row in _NEEDS.rows(group_id=group.pk):
-        group_need = loaded(GroupNeed, _NEED_COLUMNS, row)
-        group_need.need = loaded(Need, _NEED_TERM_COLUMNS, row[len(_NEED_COLUMNS) :])
+        group_need = from_row(GroupNeed, _NEED_COLUMNS, row)
+        group_need.need = from_row(Need, _NEED_TERM_COLUMNS, row[len(_NEED_COLUMNS) :])
         group_need.priority_label = _PRIORITY_LABELS.get(group_need.priority, group_need.priority)
         needs.append(group_need)
     return needs
@@ -145,7 +145,7 @@ def _timeline(group: CorrectionGroup) -> list[AuditEvent]:
     for row in _TIMELINE.rows(
         type_id=ContentType.objects.get_for_model(CorrectionGroup).pk, object_id=str(group.pk)
     ):
-        event = loaded(AuditEvent, _EVENT_COLUMNS, row)
+        event = from_row(AuditEvent, _EVENT_COLUMNS, row)
         actor_id, name = row[-2:]
         event.actor = None if actor_id is None else instance(User, id=actor_id, display_name=name)
         event.label = _timeline_label(event)
@@ -171,10 +171,11 @@ def group_page_data(group: CorrectionGroup, access: GroupAccess) -> dict:
         )
     if access.sees_restrictions:
         data["forbidden_industries"] = [
-            loaded(Industry, _INDUSTRY_COLUMNS, row) for row in _INDUSTRIES.rows(group_id=group.pk)
+            from_row(Industry, _INDUSTRY_COLUMNS, row)
+            for row in _INDUSTRIES.rows(group_id=group.pk)
         ]
         data["approved_regions"] = [
-            loaded(Region, _REGION_COLUMNS, row)
+            from_row(Region, _REGION_COLUMNS, row)
             for row in _APPROVED_REGIONS.rows(group_id=group.pk)
         ]
     if access.sees_timeline:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import CorrectionGroup, Need
 from groups.selectors import ending_window, groups_ending_between
 from portal.models import OffenceCategory
-from portal.prepared import Prepared, columns, instance
+from portal.prepared import Prepared, columns, from_row
 
 _INVALID = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
 _REFERENCE_FIELDS = {"offence": OffenceCategory, "need": Need}
@@ -40,7 +40,7 @@ def reference_lists() -> dict[str, list]:
     terms = {name: [] for name in _REFERENCE_FIELDS}
     for *values, name in _TERMS.rows():
         model = _REFERENCE_FIELDS[name]
-        terms[name].append(instance(model, **dict(zip(_TERM_COLUMNS, values, strict=True))))
+        terms[name].append(from_row(model, _TERM_COLUMNS, values))
     return {
         name: sorted(found, key=attrgetter(*_REFERENCE_FIELDS[name]._meta.ordering))
         for name, found in terms.items()

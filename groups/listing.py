@@ -25,7 +25,7 @@ from groups.filters import narrowed
 from groups.models import CorrectionGroup, GroupNeed, Membership
 from portal.converters import parse_int
 from portal.models import OffenceCategory, Region, User
-from portal.prepared import Prepared, instance
+from portal.prepared import Prepared, from_row, instance
 from portal.selectors import role_region_paths
 
 PAGE_SIZE = 25
@@ -89,7 +89,7 @@ _CARD_RELATED = ["judicial_office__name", "offence__name_zh", "offence__name_en"
 
 def _card(row) -> CorrectionGroup:
     """A group loaded with what its card shows (as .only() would load it)."""
-    group = instance(CorrectionGroup, **dict(zip(_CARD_COLUMNS, row, strict=False)))
+    group = from_row(CorrectionGroup, _CARD_COLUMNS, row)
     start = len(_CARD_COLUMNS)
     office, name_zh, name_en, group.has_volunteer, group.member_count = row[start : start + 5]
     group.judicial_office = instance(Region, id=group.judicial_office_id, name=office)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from groups.models import CorrectionGroup, Membership
 from portal import services as portal_services
 from portal.models import OffenceCategory, Region, StaffRole, User
-from portal.prepared import Prepared, columns, instance
+from portal.prepared import Prepared, columns, split_row
 from portal.selectors import covers_path, regions_covered_by
 
 COORDINATOR = StaffRole.Role.COORDINATOR
@@ -138,11 +138,6 @@ class GroupAccess:
         return self.is_coordinator
 
 
-def loaded(model, names: list[str], row) -> object:
-    """An instance of `model` from the row's values in the order of `names` (its columns)."""
-    return instance(model, **dict(zip(names, row, strict=False)))
-
-
 # The group by code with its office and offence (every column of each, as select_related reads
 # them) and the user's active role in it, in one query compiled once per process
 # (portal.prepared): every group page and action starts with it, and building the query cost
@@ -172,12 +167,8 @@ def _group_by_code(code: str, user: User) -> CorrectionGroup | None:
     rows = _GROUP.rows(code=code, user_id=user.pk)
     if not rows:  # the code is unique: at most one
         return None
-    row, start, instances = rows[0], 0, []
-    for model, _prefix in _GROUP_COLUMNS:
-        names = columns(model)
-        instances.append(loaded(model, names, row[start:]))
-        start += len(names)
-    group, group.judicial_office, group.offence = instances
+    row = rows[0]
+    group, group.judicial_office, group.offence = split_row([m for m, _ in _GROUP_COLUMNS], row)
     group.access_role = row[-1]
     return group
 

@@ -30,7 +30,7 @@ from partners.models import (
     ReferralStep,
 )
 from portal.models import Region, StaffRole, User
-from portal.prepared import Prepared, columns, instance
+from portal.prepared import Prepared, columns, split_row
 from portal.selectors import regions_covered_by
 from volunteers.models import ServiceRecord, VolunteerProfile
 
@@ -74,12 +74,7 @@ def organisation_for_member(user: User, pk: int) -> tuple[Organisation, Organisa
     rows = _PLACE.rows(user_id=user.pk, organisation_id=pk)
     if not rows:  # at most one: one active membership per person and organisation
         raise Http404
-    loaded, start = [], 0
-    for model, _prefix in _PLACE_MODELS:
-        names = columns(model)
-        loaded.append(instance(model, **dict(zip(names, rows[0][start:], strict=False))))
-        start += len(names)
-    membership, organisation, region = loaded
+    membership, organisation, region = split_row([m for m, _ in _PLACE_MODELS], rows[0])
     organisation.region = region
     membership.organisation = organisation
     return organisation, membership

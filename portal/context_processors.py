@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +7,7 @@ from portal.models import StaffRole
 from portal.registry import app_modules
 from portal.rights import AUDIT_VIEW, STAFF_MANAGE, has_right
 from portal.selectors import user_roles
-from portal.tabs import NavLink, tab_items
+from portal.tabs import NavLink, reversing, tab_items
 
 # The menu's items, kept per process for each (account kind, admin or not, staff roles,
 # language, URL prefix and configuration): every app's nav.py decides by those alone (rights
@@ -25,8 +25,7 @@ def _menu_parts(user, roles) -> list:
         user.is_superuser,
         frozenset(roles),
         get_language(),
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,  # tests override the setting
+        *reversing(),
     )
     parts = _MENUS.get(key)
     if parts is None:

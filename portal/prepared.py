@@ -100,6 +100,24 @@ def columns(model, prefix: str = "") -> list[str]:
     return [prefix + field.attname for field in model._meta.concrete_fields]
 
 
+def from_row(model, names: list[str], row):
+    """An instance of `model` from a prepared row's values in the order of `names` (its first
+    len(names) values: the rest of the row belongs to what follows)."""
+    return instance(model, **dict(zip(names, row, strict=False)))
+
+
+def split_row(models, row) -> list:
+    """Whole instances of each of `models`, in turn, from one row that selected every column of
+    each (columns(model, prefix) for each, in the same order), as select_related would load
+    them; anything after those columns is left to the caller."""
+    found, start = [], 0
+    for model in models:
+        names = columns(model)
+        found.append(from_row(model, names, row[start:]))
+        start += len(names)
+    return found
+
+
 def instance(model, **values):
     """An instance of `model` from a prepared row's values, as the ORM loads one (Model.from_db,
     in the model's field order): with only these fields loaded, as .only(...) would give it (the

@@ -64,6 +64,13 @@ def role_key(user, roles):
     return user.kind
 
 
+def reversing() -> tuple[str, str]:
+    """What reverse() answers depend on besides the name: the script prefix and the URL
+    configuration (a request's own, or the setting's, which tests override). The key of
+    anything reversed once and kept (the tab bar, the menu, the chrome's fixed parts)."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
 # The tab bar's URLs by role key (reversed once per process, for each URL prefix and
 # configuration): every signed-in page shows the bar.
 _URLS: dict[tuple, tuple] = {}
@@ -71,8 +78,7 @@ _URLS: dict[tuple, tuple] = {}
 
 def _urls(key) -> tuple[tuple[str, ...], str]:
     """(the role's places' URLs, in order; the URL of 我的)."""
-    # The URL configuration: a request's own, or the setting's (which tests override).
-    cache_key = (key, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    cache_key = (key, *reversing())
     urls = _URLS.get(cache_key)
     if urls is None:
         places = []

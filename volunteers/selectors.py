@@ -216,13 +216,16 @@ def vetting_region(profile: VolunteerProfile, user: User) -> Region | None:
     return profile.regions.filter(pk__in=covered.values("pk")).order_by("path").first()
 
 
-def leads_a_group(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            user=user, role=Membership.Role.LEAD, left_at__isnull=True
-        ).exists()
+def leads_held_by(user_id: int):
+    """The person's current lead memberships: leading a group is what lets someone confirm
+    its hours (leads_a_group, and the home page's to-do row as an Exists)."""
+    return Membership.objects.filter(
+        user_id=user_id, role=Membership.Role.LEAD, left_at__isnull=True
     )
+
+
+def leads_a_group(user: User) -> bool:
+    return user.is_authenticated and leads_held_by(user.pk).exists()
 
 
 def confirmers_of(record: ServiceRecord) -> list[int]:

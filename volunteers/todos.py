@@ -18,7 +18,7 @@ from portal.prepared import Prepared, instance
 from portal.scoped import RegionScopedRow
 from portal.todo import CappedCount, Todo, progress_steps
 from volunteers.models import Activity, ServiceRecord, SignUp, VolunteerProfile
-from volunteers.selectors import profiles_visible_to, records_decidable_by
+from volunteers.selectors import leads_held_by, profiles_visible_to, records_decidable_by
 from volunteers.stars import star_progress
 
 Status = VolunteerProfile.Status
@@ -155,11 +155,7 @@ def _decider_figures(person, coordinator: bool) -> dict:
     if coordinator:
         figures["to_vet"] = CappedCount(profiles_visible_to(person).filter(status=Status.SUBMITTED))
     else:
-        figures["leads"] = Exists(
-            Membership.objects.filter(
-                user_id=person.pk, role=Membership.Role.LEAD, left_at__isnull=True
-            )
-        )
+        figures["leads"] = Exists(leads_held_by(person.pk))
     return figures
 
 

@@ -16,9 +16,10 @@ from django import template
 from django.core.signals import setting_changed
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
+
+from portal.tabs import reversing
 
 register = template.Library()
 
@@ -76,7 +77,7 @@ class ConstantNode(template.Node):
         if self.generation != _generation:
             self.kept = {}
             self.generation = _generation
-        key = (get_language(), get_script_prefix(), get_urlconf(), context.autoescape)
+        key = (get_language(), *reversing(), context.autoescape)
         output = self.kept.get(key)
         if output is None:
             output = self.kept[key] = self.nodelist.render(context)
