@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from groups import forms, selectors
 from groups.models import Membership
-from matching import services, suggest
+from matching import caching, services, suggest
 from portal.converters import parse_id
 from portal.models import Region
 from portal.selectors import regions_covered_by
@@ -63,7 +63,13 @@ def _form_error(form) -> str:
 @login_required
 def suggestions(request, code):
     group = _matching_access(request, code)
-    found = {} if group.is_closed else suggest.suggestions_for_group(group, per_kind=PER_KIND)
+    found = {}
+    if not group.is_closed:
+        found = caching.group_suggestions(
+            group,
+            per_kind=PER_KIND,
+            compute=lambda: suggest.suggestions_for_group(group, per_kind=PER_KIND),
+        )
     sections = [(kind, label, found.get(kind, [])) for kind, label in SECTIONS]
     return render(
         request,
@@ -125,11 +131,8 @@ def suggestion_decline(request, code):
     return redirect("matching:suggestions", code=group.code)
 
 
-@login_required
-def region_overview(request):
-    _coordinator_regions(request.user)
-    # The page shows names and scores only: the reasons are not worked out.
-    rows = suggest.region_overview(request.user, per_group=3, limit=50, reasons=False)
+def _overview_rows(user, **shape):
+    rows = suggest.region_overview(user, **shape)
     # The overview's groups come without their offices: name them in one query.
     names = dict(
         Region.objects.filter(pk__in={g.judicial_office_id for g, _found in rows}).values_list(
@@ -138,6 +141,17 @@ def region_overview(request):
     )
     for group, _found in rows:
         group.office_name = names.get(group.judicial_office_id, "")
+    return rows
+
+
+@login_required
+def region_overview(request):
+    _coordinator_regions(request.user)
+    # The page shows names and scores only: the reasons are not worked out.
+    shape = {"per_group": 3, "limit": 50, "reasons": False}
+    rows = caching.region_overview(
+        request.user, **shape, compute=lambda: _overview_rows(request.user, **shape)
+    )
     return render(request, "matching/region.html", {"rows": rows, "sections": SECTIONS})
 
 

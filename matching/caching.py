@@ -1,0 +1,168 @@
+"""Suggestions kept between visits: a group's lists and a coordinator's region overview are
+worked out once and read from the shared cache until anything matching reads changes.
+
+At province scale one group's suggestions cost some 15 queries and scoring a thousand
+candidates (about 90 ms), the overview some 19 queries and fifty groups' worth (about 220 ms),
+while a coordinator opens the same group's page again and again as they work through it.
+
+Every key carries the matching generation, a number raised by any write to what matching reads:
+a group, its needs, areas, industries or languages; a membership (a person's load and a group's
+members); a declined suggestion; a profile (but for fields matching does not read), its regions,
+skills or languages, a skill or what it serves; a user's display name; an organisation, a job or
+programme, their places and areas, a referral (places left, already referred); a region. It is
+raised at once and again after the commit (portal.page_cache.Generation.changed), and by
+every change announcement matching hears (portal.changes: the writes that bypass the signals,
+such as members ended by one UPDATE or profiles imported in bulk), so a
+coordinator who accepts or declines a suggestion sees the page without it, and nobody reads
+lists from before their own action. The time limit bounds what no write announces: a posting
+that reaches its closing date, a term renamed in the admin. Accepting a suggestion always
+re-checks fresh rows (suggest.candidate_refusal), so a list a few minutes old cannot place
+anyone the rules refuse.
+
+What is kept is the same for everyone allowed to see it, and nobody reads it without that
+right: the view checks the reader's access to the group first, and an overview is kept per
+coordinator scope (the regions of their coordinator roles, or every region for an
+administrator), so two coordinators of the same regions share it and nobody else does.
+"""
+
+import hashlib
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
+
+from portal.page_cache import Generation, keep_stamped, read_stamped
+from portal.selectors import role_region_paths
+
+SECONDS = 300
+GENERATION = Generation("matching.generation")
+changed = GENERATION.changed  # stale now, and again when the transaction commits
+
+# A profile saved with only these fields changed is matched as before (volunteers.listing
+# keeps the same list for the same reason; hours and calendar tokens change daily).
+UNREAD_PROFILE_FIELDS = frozenset(
+    {"decision_emailed_at", "confirmed_hours", "calendar_token", "updated_at", "pledge_version"}
+)
+
+
+def group_suggestions(group, *, per_kind: int, compute):
+    """`compute()` (a group's {kind: [Suggestion]}), kept under the group, the list length and
+    the language until the generation moves."""
+    key = f"matching.suggestions.{group.pk}.{per_kind}.{translation.get_language()}"
+    return _kept(key, compute)
+
+
+def _scope(user) -> str:
+    if user.is_superuser:
+        return "all"
+    paths = sorted(set(role_region_paths(user, role="coordinator")))
+    return hashlib.blake2b(",".join(paths).encode(), digest_size=12).hexdigest()
+
+
+def region_overview(user, *, per_group: int, limit: int, reasons: bool, compute):
+    """`compute()` (the overview's [(group, {kind: [Suggestion]})]), kept per coordinator
+    scope, shape and language until the generation moves."""
+    shape = f"{per_group}.{limit}.{int(reasons)}"
+    key = f"matching.overview.{_scope(user)}.{shape}.{translation.get_language()}"
+    return _kept(key, compute)
+
+
+def _kept(key: str, compute):
+    generation, found = GENERATION.read_with(key)
+    value, slot = read_stamped(key, (generation,), found)
+    if value is not None:
+        return value
+    value = compute()
+    # A generation unknown (the cache away) keeps nothing: nothing could be read back safely.
+    keep_stamped(slot if generation is not None else None, value, SECONDS)
+    return value
+
+
+# --- what raises the generation --------------------------------------------------------------
+
+
+def _anything(sender, **kwargs) -> None:
+    changed()
+
+
+# Every label whose announcements may alter a suggestion (portal.changes).
+ANNOUNCED = (
+    "groups.CorrectionGroup",
+    "volunteers.VolunteerProfile",
+    "partners.Organisation",
+    "partners.JobPlacement",
+    "partners.Programme",
+    "portal.User",
+)
+
+
+def on_changes(changes) -> None:
+    """A portal.changes subscriber, for the writes that bypass the models' signals (members
+    ended by one UPDATE, profiles imported in bulk); already after the commit."""
+    GENERATION.bump()
+
+
+def _m2m(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        changed()
+
+
+def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= UNREAD_PROFILE_FIELDS:
+        return
+    changed()
+
+
+def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    # A sign-in saves last_login only: not a change of anything matching shows.
+    if update_fields is None or "display_name" in update_fields:
+        changed()
+
+
+def _models():
+    from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership
+    from partners.models import JobPlacement, Organisation, Programme, Referral
+    from portal.models import Region
+    from volunteers.models import Skill
+
+    return (
+        CorrectionGroup, GroupNeed, Membership, MatchDecline,
+        Organisation, JobPlacement, Programme, Referral, Region, Skill,
+    )  # fmt: skip
+
+
+def _through_models():
+    from groups.models import CorrectionGroup
+    from partners.models import JobPlacement, Programme
+    from volunteers.models import Skill, VolunteerProfile
+
+    return (
+        CorrectionGroup.needs.through,
+        CorrectionGroup.approved_regions.through,
+        CorrectionGroup.forbidden_industries.through,
+        CorrectionGroup.languages.through,
+        VolunteerProfile.regions.through,
+        VolunteerProfile.skills.through,
+        VolunteerProfile.languages.through,
+        Skill.serves.through,
+        JobPlacement.work_locations.through,
+        JobPlacement.excluded_offences.through,
+        Programme.regions.through,
+    )
+
+
+def connect() -> None:
+    """Called from MatchingConfig.ready."""
+    from portal.models import User
+    from volunteers.models import VolunteerProfile
+
+    uid = "matching.caching"
+    for model in _models():
+        name = model._meta.label
+        post_save.connect(_anything, sender=model, dispatch_uid=f"{uid}.{name}.save")
+        post_delete.connect(_anything, sender=model, dispatch_uid=f"{uid}.{name}.delete")
+    for through in _through_models():
+        m2m_changed.connect(_m2m, sender=through, dispatch_uid=f"{uid}.{through._meta.label}")
+    post_save.connect(_profile_saved, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile")
+    post_delete.connect(_anything, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile.gone")
+    post_save.connect(_user_saved, sender=User, dispatch_uid=f"{uid}.user")
+    post_delete.connect(_anything, sender=User, dispatch_uid=f"{uid}.user.gone")
