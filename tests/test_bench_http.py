@@ -47,6 +47,18 @@ def test_the_http_benchmark_prints_a_row_with_ratios_for_a_logged_in_page():
         _assert_table(out)
 
 
+@pytest.mark.needs_redis
+def test_the_worked_out_budget_makes_what_the_server_kept_stale():
+    """The bench raises the generation the server reads (the same key, prefix and version as
+    Django's cache), so every request of the "worked out" budget runs the engine."""
+    from bench.http.main import _raiser
+    from matching.caching import GENERATION
+
+    before = GENERATION.value()
+    _raiser(settings.REDIS_URL, GENERATION.key)()
+    assert GENERATION.value() == before + 1
+
+
 @pytest.mark.needs_postgres
 def test_reuse_refuses_a_database_that_is_not_there():
     env = {
@@ -88,4 +100,7 @@ def _assert_table(out: str) -> None:
     assert re.search(row, out, re.M), out
     budget = rf"^suggestions\s+\d+({NUMBER}){{2}}\s+< 100\s+\d+\s+(met|MISSED)$"
     assert re.search(budget, out, re.M), out
+    # ... and again with what the page keeps made stale before each request.
+    worked_out = rf"^suggestions \(worked out\)\s+\d+({NUMBER}){{2}}\s+< 100\s+\d+\s+(met|MISSED)$"
+    assert re.search(worked_out, out, re.M), out
     assert re.search(r"^peak RSS\s+web \(uvicorn portal\.asgi\)\s+\d+ MB", out, re.M), out

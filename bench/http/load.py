@@ -37,10 +37,15 @@ def client_name(wanted: str) -> str:
     return wanted
 
 
-def run(client: str, url: str, cookie: str, *, seconds: float, connections: int) -> Result:
+def run(
+    client: str, url: str, cookie: str, *, seconds: float, connections: int, before=None
+) -> Result:
+    """`before`, if given, is called before each request (the Python client only)."""
     if client == "wrk":
+        if before is not None:
+            raise BenchError("wrk cannot call back before each request")
         return _wrk(url, cookie, seconds, connections)
-    return _python(url, cookie, seconds, connections)
+    return _python(url, cookie, seconds, connections, before)
 
 
 def _wrk(url: str, cookie: str, seconds: float, connections: int) -> Result:
@@ -65,7 +70,7 @@ def _wrk(url: str, cookie: str, seconds: float, connections: int) -> Result:
     )
 
 
-def _python(url: str, cookie: str, seconds: float, connections: int) -> Result:
+def _python(url: str, cookie: str, seconds: float, connections: int, before=None) -> Result:
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
     headers = request_headers(cookie)
@@ -79,6 +84,8 @@ def _python(url: str, cookie: str, seconds: float, connections: int) -> Result:
         mine, failed = [], 0
         connection = None
         while time.perf_counter() < deadline:
+            if before is not None:
+                before()  # outside the request's time
             began = time.perf_counter()
             try:
                 if connection is None:
