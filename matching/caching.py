@@ -59,8 +59,8 @@ def _scope(user) -> str:
 
 
 def region_overview(user, *, per_group: int, limit: int, reasons: bool, compute):
-    """`compute()` (the overview's [(group, {kind: [Suggestion]})]), kept per coordinator
-    scope, shape and language until the generation moves."""
+    """`compute()` (the overview as the page shows it), kept per coordinator scope, shape and
+    language until the generation moves."""
     shape = f"{per_group}.{limit}.{int(reasons)}"
     key = f"matching.overview.{_scope(user)}.{shape}.{translation.get_language()}"
     return _kept(key, compute)

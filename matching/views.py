@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -131,17 +132,25 @@ def suggestion_decline(request, code):
     return redirect("matching:suggestions", code=group.code)
 
 
-def _overview_rows(user, **shape):
+def _overview_cards(user, **shape) -> str:
+    """The overview's cards as HTML ("" when no group has an unmet need): the same for every
+    coordinator of the same regions, with no form or token of the reader's in it, so they are
+    kept rendered (matching.caching)."""
     rows = suggest.region_overview(user, **shape)
+    if not rows:
+        return ""
     # The overview's groups come without their offices: name them in one query.
     names = dict(
         Region.objects.filter(pk__in={g.judicial_office_id for g, _found in rows}).values_list(
             "pk", "name"
         )
     )
-    for group, _found in rows:
+    cards = []
+    for group, found in rows:
         group.office_name = names.get(group.judicial_office_id, "")
-    return rows
+        kinds = [(label, found[kind]) for kind, label in SECTIONS if found.get(kind)]
+        cards.append((group, kinds))
+    return render_to_string("matching/_overview_cards.html", {"cards": cards})
 
 
 @login_required
@@ -149,10 +158,10 @@ def region_overview(request):
     _coordinator_regions(request.user)
     # The page shows names and scores only: the reasons are not worked out.
     shape = {"per_group": 3, "limit": 50, "reasons": False}
-    rows = caching.region_overview(
-        request.user, **shape, compute=lambda: _overview_rows(request.user, **shape)
+    cards = caching.region_overview(
+        request.user, **shape, compute=lambda: _overview_cards(request.user, **shape)
     )
-    return render(request, "matching/region.html", {"rows": rows, "sections": SECTIONS})
+    return render(request, "matching/region.html", {"cards": cards})
 
 
 def _chosen_region(request, regions):
