@@ -26,7 +26,9 @@ administrator), so two coordinators of the same regions share it and nobody else
 """
 
 import hashlib
+import time
 
+from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
@@ -66,15 +68,44 @@ def region_overview(user, *, per_group: int, limit: int, reasons: bool, compute)
     return _kept(key, compute)
 
 
+# While one request works a value out, others asking for the same wait for it (polling)
+# rather than work it out too: after a change, eight coordinators' requests at once would each
+# score the same thousand candidates, and share the processor eight ways.
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.02
+
+
 def _kept(key: str, compute):
     generation, found = GENERATION.read_with(key)
     value, slot = read_stamped(key, (generation,), found)
     if value is not None:
         return value
-    value = compute()
-    # A generation unknown (the cache away) keeps nothing: nothing could be read back safely.
-    keep_stamped(slot if generation is not None else None, value, SECONDS)
+    if generation is None:  # the cache away: nothing can be kept or read back safely
+        return compute()
+    making = f"{key}.making.{generation}"
+    if not cache.add(making, 1, timeout=int(WAIT_SECONDS) + 25):
+        value = _wait_for(key, (generation,), making)
+        if value is not None:
+            return value
+    try:
+        value = compute()
+        keep_stamped(slot, value, SECONDS)
+    finally:
+        cache.delete(making)
     return value
+
+
+def _wait_for(key: str, stamp: tuple, making: str):
+    """The value another request is working out, once kept; None if that request gave up
+    (it failed) or after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = cache.get_many([key, making])
+        value, _slot = read_stamped(key, stamp, found)
+        if value is not None or making not in found:
+            return value
+    return None
 
 
 # --- what raises the generation --------------------------------------------------------------

@@ -2,6 +2,7 @@
 and whatever a coordinator does, or anyone changes, shows on the next visit at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -141,3 +142,49 @@ def test_the_overview_drops_a_group_whose_needs_are_met(world, client_for):
             group=world.group, user=user, role="volunteer", added_by=world.coordinator
         )
     assert world.group.code not in visit(client, overview)[0]
+
+
+# --- several requests at once ----------------------------------------------------------------
+
+
+def _finish_later(key, value, seconds=0.2):
+    """Another request that was already working `key` out keeps `value` after a moment."""
+    import threading
+    import time
+
+    from matching import caching
+
+    generation = caching.GENERATION.value()
+
+    def finish():
+        time.sleep(seconds)
+        caching.keep_stamped((key, (generation,)), value, caching.SECONDS)
+        cache.delete(f"{key}.making.{generation}")
+
+    cache.add(f"{key}.making.{generation}", 1)
+    thread = threading.Thread(target=finish)
+    thread.start()
+    return thread
+
+
+def never(*args):
+    raise AssertionError("worked out twice")
+
+
+def test_a_request_waits_for_the_one_already_working_the_lists_out(db):
+    from matching import caching
+
+    thread = _finish_later("matching.overview.x", "<ol>卡片</ol>")
+    assert caching._kept("matching.overview.x", never) == "<ol>卡片</ol>"
+    thread.join()
+
+
+def test_a_request_works_the_lists_out_itself_when_the_other_gives_up(db, monkeypatch):
+    from matching import caching
+
+    monkeypatch.setattr(caching, "WAIT_SECONDS", 0.3)
+    generation = caching.GENERATION.value()
+    cache.add(f"matching.overview.y.making.{generation}", 1)  # and never finishes
+    assert caching._kept("matching.overview.y", lambda: "自己算") == "自己算"
+    # ... and keeps it for the next.
+    assert caching._kept("matching.overview.y", never) == "自己算"
