@@ -32,6 +32,11 @@ def parse_args(argv):
         "--sort", choices=("cumulative", "tottime"), default="cumulative",
         help="order of the functions: time under them (default) or in them alone",
     )  # fmt: skip
+    parser.add_argument(
+        "--worked-out", action="store_true",
+        help="pages that keep what they work out (bench.http.pages.WORKED_OUT): make it stale "
+        "before each request, so the profile is of the work, not of the cache",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -73,6 +78,26 @@ class _Recorder:
             self.into.append((time.perf_counter() - start, shown))
 
 
+def _staler(name):
+    """A function making what the page `name` keeps stale (its generation raised), or doing
+    nothing for a page that keeps nothing (or when `name` is None)."""
+    from django.core.cache import cache
+
+    from bench.http import pages
+
+    key = pages.WORKED_OUT.get(name)
+    if key is None:
+        return lambda: None
+
+    def stale():
+        try:
+            cache.incr(key)
+        except ValueError:  # not there yet
+            cache.set(key, int(time.time() * 1000), timeout=None)
+
+    return stale
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     _setup()
@@ -96,17 +121,20 @@ def main(argv=None) -> int:
         query = dict(page.query)
         if query.get("page") == pages.DEEP:
             query["page"] = pages.DEEP_PAGE
+        stale = _staler(page.name if args.worked_out else None)
         for _ in range(2):  # warm caches, as a server that has run a while has them
             response = client.get(path, query)
         if response.status_code != 200:
             print(f"{page.name}: GET {path} {query} answered {response.status_code}")
             continue
         queries = []
+        stale()
         with connection.execute_wrapper(_Recorder(queries)):
             client.get(path, query)
         sql = sum(seconds for seconds, _sql in queries)
         times = []
         for _ in range(args.repeat):
+            stale()
             start = time.perf_counter()
             client.get(path, query)
             times.append(time.perf_counter() - start)
@@ -114,6 +142,9 @@ def main(argv=None) -> int:
         profiler = cProfile.Profile()  # apart from the timing: profiling slows Python down
         profiler.enable()
         for _ in range(args.repeat):
+            profiler.disable()
+            stale()
+            profiler.enable()
             client.get(path, query)
         profiler.disable()
         print(
