@@ -2,8 +2,9 @@
 worked out once and read from the shared cache until anything matching reads changes.
 
 At province scale one group's suggestions cost some 15 queries and scoring a thousand
-candidates (about 90 ms), the overview some 19 queries and fifty groups' worth (about 220 ms),
-while a coordinator opens the same group's page again and again as they work through it.
+candidates, the overview some 19 queries and fifty groups' worth (on the bench, 90-150 ms and
+220-400 ms by the machine), while a coordinator opens the same group's page again and again
+as they work through it.
 
 Every key carries the matching generation, a number raised by any write to what matching reads:
 a group, its needs, areas, industries or languages; a membership (a person's load and a group's
@@ -14,8 +15,9 @@ raised at once and again after the commit (portal.page_cache.Generation.changed)
 every change announcement matching hears (portal.changes: the writes that bypass the signals,
 such as members ended by one UPDATE or profiles imported in bulk), so a
 coordinator who accepts or declines a suggestion sees the page without it, and nobody reads
-lists from before their own action. The time limit bounds what no write announces: a posting
-that reaches its closing date, a term renamed in the admin. Accepting a suggestion always
+lists from before their own action. The day is in the stamp too (a posting reaching its
+closing date goes at midnight); the time limit bounds only what nothing announces, a term
+renamed in the admin. Accepting a suggestion always
 re-checks fresh rows (suggest.candidate_refusal), so a list a few minutes old cannot place
 anyone the rules refuse.
 
@@ -30,20 +32,18 @@ import time
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.page_cache import Generation, keep_stamped, read_stamped
 from portal.selectors import role_region_paths
+from volunteers.models import BOOKKEEPING_FIELDS
 
-SECONDS = 300
+# Only what no write raises the generation for goes stale with time: a term renamed in the
+# admin (a need, a language, an industry). A day's turn is in the stamp itself (postings open
+# and close by date), so it shows from the first visit of the day.
+SECONDS = 3600
 GENERATION = Generation("matching.generation")
 changed = GENERATION.changed  # stale now, and again when the transaction commits
-
-# A profile saved with only these fields changed is matched as before (volunteers.listing
-# keeps the same list for the same reason; hours and calendar tokens change daily).
-UNREAD_PROFILE_FIELDS = frozenset(
-    {"decision_emailed_at", "confirmed_hours", "calendar_token", "updated_at", "pledge_version"}
-)
 
 
 def group_suggestions(group, *, per_kind: int, compute):
@@ -75,16 +75,20 @@ WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.02
 
 
+def _stamp(generation) -> tuple:
+    return (generation, timezone.localdate().isoformat())
+
+
 def _kept(key: str, compute):
     generation, found = GENERATION.read_with(key)
-    value, slot = read_stamped(key, (generation,), found)
+    value, slot = read_stamped(key, _stamp(generation), found)
     if value is not None:
         return value
     if generation is None:  # the cache away: nothing can be kept or read back safely
         return compute()
     making = f"{key}.making.{generation}"
     if not cache.add(making, 1, timeout=int(WAIT_SECONDS) + 25):
-        value = _wait_for(key, (generation,), making)
+        value = _wait_for(key, _stamp(generation), making)
         if value is not None:
             return value
     try:
@@ -115,30 +119,13 @@ def _anything(sender, **kwargs) -> None:
     changed()
 
 
-# Every label whose announcements may alter a suggestion (portal.changes).
-ANNOUNCED = (
-    "groups.CorrectionGroup",
-    "volunteers.VolunteerProfile",
-    "partners.Organisation",
-    "partners.JobPlacement",
-    "partners.Programme",
-    "portal.User",
-)
-
-
-def on_changes(changes) -> None:
-    """A portal.changes subscriber, for the writes that bypass the models' signals (members
-    ended by one UPDATE, profiles imported in bulk); already after the commit."""
-    GENERATION.bump()
-
-
 def _m2m(sender, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
         changed()
 
 
 def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= UNREAD_PROFILE_FIELDS:
+    if update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     changed()
 
@@ -197,3 +184,20 @@ def connect() -> None:
     post_delete.connect(_anything, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile.gone")
     post_save.connect(_user_saved, sender=User, dispatch_uid=f"{uid}.user")
     post_delete.connect(_anything, sender=User, dispatch_uid=f"{uid}.user.gone")
+
+
+# Every label whose announcements may alter a suggestion (portal.changes).
+ANNOUNCED = (
+    "groups.CorrectionGroup",
+    "volunteers.VolunteerProfile",
+    "partners.Organisation",
+    "partners.JobPlacement",
+    "partners.Programme",
+    "portal.User",
+)
+
+
+def on_changes(changes) -> None:
+    """A portal.changes subscriber, for the writes that bypass the models' signals (members
+    ended by one UPDATE, profiles imported in bulk); already after the commit."""
+    GENERATION.bump()

@@ -34,16 +34,10 @@ from django.utils.safestring import SafeString
 from portal.models import Region, StaffRole, User
 from portal.page_cache import Generation
 from portal.selectors import role_region_paths
-from volunteers.models import Skill, VolunteerProfile
+from volunteers.models import BOOKKEEPING_FIELDS, Skill, VolunteerProfile
 
 SECONDS = 600
 GENERATION_KEY = "volunteers:listing:generation"
-# A profile saved with only these fields changed is listed, counted and ordered as before.
-UNLISTED_FIELDS = frozenset(
-    {"decision_emailed_at", "confirmed_hours", "calendar_token", "updated_at", "pledge_version"}
-)
-
-
 GENERATION = Generation(GENERATION_KEY)
 generation = GENERATION.value
 forget = GENERATION.bump  # forget every cached count, page and form now
@@ -51,7 +45,7 @@ changed = GENERATION.changed  # ... and again when the transaction commits
 
 
 def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= UNLISTED_FIELDS:
+    if update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     changed()
 

@@ -40,6 +40,14 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# A profile saved with only these fields changed is listed, counted, ordered and matched as
+# before: bookkeeping (mail sent, hours confirmed, the calendar link, the pledge read) that the
+# queue, the directory and matching never read (volunteers.listing, matching.caching).
+BOOKKEEPING_FIELDS = frozenset(
+    {"decision_emailed_at", "confirmed_hours", "calendar_token", "updated_at", "pledge_version"}
+)
+
+
 class VolunteerProfile(models.Model):
     """One person's onboarding and vetting record; kept (anonymised) after they leave so their
     confirmed hours still count in the totals."""

@@ -1,11 +1,14 @@
 """Suggestions kept between visits (matching.caching): a second visit is read from the cache,
 and whatever a coordinator does, or anyone changes, shows on the next visit at once."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import services as group_services
 from tests import factories
@@ -110,6 +113,16 @@ def test_a_person_freed_by_a_group_closing_is_suggested_again(world, client_for,
     assert card(world.candidate.pk) in visit(client, url(world))[0]
 
 
+def test_a_job_past_its_closing_date_is_gone_on_the_first_visit_of_the_next_day(
+    world, client_for, monkeypatch
+):
+    client = client_for(world.coordinator)
+    assert card(world.job.pk, "job") in visit(client, url(world))[0]
+    day_after = world.job.closes_on + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day_after)
+    assert card(world.job.pk, "job") not in visit(client, url(world))[0]
+
+
 def test_the_lists_follow_the_readers_language(world, client_for):
     client = client_for(world.coordinator)
     assert "同一司法所" in visit(client, url(world))[0]
@@ -158,7 +171,7 @@ def _finish_later(key, value, seconds=0.2):
 
     def finish():
         time.sleep(seconds)
-        caching.keep_stamped((key, (generation,)), value, caching.SECONDS)
+        caching.keep_stamped((key, caching._stamp(generation)), value, caching.SECONDS)
         cache.delete(f"{key}.making.{generation}")
 
     cache.add(f"{key}.making.{generation}", 1)
