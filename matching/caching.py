@@ -31,10 +31,9 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
-from portal.page_cache import Generation, keep_stamped, read_stamped
+from portal.page_cache import Generation, keep_stamped, raise_on_writes, read_stamped
 from portal.selectors import role_region_paths
 from volunteers.models import BOOKKEEPING_FIELDS
 
@@ -43,7 +42,6 @@ from volunteers.models import BOOKKEEPING_FIELDS
 # and close by date), so it shows from the first visit of the day.
 SECONDS = 3600
 GENERATION = Generation("matching.generation")
-changed = GENERATION.changed  # stale now, and again when the transaction commits
 
 
 def group_suggestions(group, *, per_kind: int, compute):
@@ -115,27 +113,6 @@ def _wait_for(key: str, stamp: tuple, making: str):
 # --- what raises the generation --------------------------------------------------------------
 
 
-def _anything(sender, **kwargs) -> None:
-    changed()
-
-
-def _m2m(sender, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        changed()
-
-
-def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS:
-        return
-    changed()
-
-
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    # A sign-in saves last_login only: not a change of anything matching shows.
-    if update_fields is None or "display_name" in update_fields:
-        changed()
-
-
 def _models():
     from groups.models import CorrectionGroup, GroupNeed, MatchDecline, Membership
     from partners.models import JobPlacement, Organisation, Programme, Referral
@@ -173,17 +150,17 @@ def connect() -> None:
     from portal.models import User
     from volunteers.models import VolunteerProfile
 
-    uid = "matching.caching"
-    for model in _models():
-        name = model._meta.label
-        post_save.connect(_anything, sender=model, dispatch_uid=f"{uid}.{name}.save")
-        post_delete.connect(_anything, sender=model, dispatch_uid=f"{uid}.{name}.delete")
-    for through in _through_models():
-        m2m_changed.connect(_m2m, sender=through, dispatch_uid=f"{uid}.{through._meta.label}")
-    post_save.connect(_profile_saved, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile")
-    post_delete.connect(_anything, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile.gone")
-    post_save.connect(_user_saved, sender=User, dispatch_uid=f"{uid}.user")
-    post_delete.connect(_anything, sender=User, dispatch_uid=f"{uid}.user.gone")
+    raise_on_writes(
+        GENERATION,
+        "matching.caching",
+        models=(*_models(), VolunteerProfile, User),
+        throughs=_through_models(),
+        when={
+            VolunteerProfile: lambda fields: not fields <= BOOKKEEPING_FIELDS,
+            # A sign-in saves last_login only: not a change of anything matching shows.
+            User: lambda fields: "display_name" in fields,
+        },
+    )
 
 
 # Every label whose announcements may alter a suggestion (portal.changes).

@@ -21,7 +21,7 @@ import hashlib
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from portal.page_cache import Generation, keep_stamped, read_stamped
+from portal.page_cache import Generation, keep_stamped, raise_on_writes, read_stamped
 
 TIMEOUT = 300
 GENERATION_KEY = "partners.lists.generation"
@@ -60,21 +60,16 @@ def keep(slot: tuple | None, body: str) -> None:
 
 def connect() -> None:
     """Raise the generation whenever what a list shows changes (from PartnersConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
     from partners.models import JobPlacement, Organisation, Programme
     from portal.changes import subscribe
     from portal.models import Industry, Region
 
-    for model in (JobPlacement, Programme, Organisation, Industry, Region):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                changed, sender=model, weak=False, dispatch_uid=f"partners.lists.{model.__name__}"
-            )
-    for through in (JobPlacement.work_locations.through, Programme.regions.through):
-        m2m_changed.connect(
-            changed, sender=through, weak=False, dispatch_uid=f"partners.lists.{through.__name__}"
-        )
+    raise_on_writes(
+        GENERATION,
+        "partners.lists",
+        models=(JobPlacement, Programme, Organisation, Industry, Region),
+        throughs=(JobPlacement.work_locations.through, Programme.regions.through),
+    )
     subscribe(
         ("partners.JobPlacement", "partners.Programme", "partners.Organisation"),
         lambda _changes: changed(),

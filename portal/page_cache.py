@@ -58,6 +58,36 @@ class Generation:
         transaction.on_commit(self.bump, robust=True)
 
 
+def raise_on_writes(generation: Generation, uid: str, *, models=(), throughs=(), when=None) -> None:
+    """Raise `generation` (Generation.changed: at once and after the commit) whenever a row of
+    one of `models` is saved or deleted, or a link of one of the many-to-many `throughs` is
+    added or removed. `when` maps a model to a test of a save's `update_fields` (a set): a save
+    naming only fields that do not pass it (a sign-in's last_login, say) raises nothing."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    when = when or {}
+
+    def saved(sender, update_fields=None, **kwargs) -> None:
+        test = when.get(sender)
+        if test is None or update_fields is None or test(frozenset(update_fields)):
+            generation.changed()
+
+    def deleted(sender, **kwargs) -> None:
+        generation.changed()
+
+    def linked(sender, action, **kwargs) -> None:
+        if action in ("post_add", "post_remove", "post_clear"):
+            generation.changed()
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}.{label}.save")
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}.{label}.del")
+    for through in throughs:
+        label = through._meta.label
+        m2m_changed.connect(linked, sender=through, weak=False, dispatch_uid=f"{uid}.{label}")
+
+
 def read_stamped(key: str, stamp: tuple, found: dict):
     """(the value kept under `key` if it was kept at `stamp`, else None; where to keep one
     made now). A value (a rendered body, a summary) is kept under a key of its own alone with

@@ -25,14 +25,13 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString
 
 from portal.models import Region, StaffRole, User
-from portal.page_cache import Generation
+from portal.page_cache import Generation, raise_on_writes
 from portal.selectors import role_region_paths
 from volunteers.models import BOOKKEEPING_FIELDS, Skill, VolunteerProfile
 
@@ -44,39 +43,19 @@ forget = GENERATION.bump  # forget every cached count, page and form now
 changed = GENERATION.changed  # ... and again when the transaction commits
 
 
-def _profile_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= BOOKKEEPING_FIELDS:
-        return
-    changed()
-
-
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is None or "display_name" in update_fields:
-        changed()
-
-
-def _anything_changed(sender, **kwargs) -> None:
-    changed()
-
-
-def _m2m_changed(sender, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear"):
-        changed()
-
-
 def connect() -> None:
-    """Called from VolunteersConfig.ready."""
-    uid = "volunteers.listing"
-    post_save.connect(_profile_saved, sender=VolunteerProfile, dispatch_uid=f"{uid}.profile")
-    post_delete.connect(_anything_changed, sender=VolunteerProfile, dispatch_uid=f"{uid}.gone")
-    for through in (VolunteerProfile.regions.through, VolunteerProfile.skills.through):
-        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.{through.__name__}")
-    post_save.connect(_user_saved, sender=User, dispatch_uid=f"{uid}.user")
-    post_delete.connect(_anything_changed, sender=User, dispatch_uid=f"{uid}.user.gone")
-    for model in (Region, Skill):  # region paths scope the lists; rows and choices name them
-        name = model.__name__
-        post_save.connect(_anything_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
-        post_delete.connect(_anything_changed, sender=model, dispatch_uid=f"{uid}.{name}.del")
+    """Called from VolunteersConfig.ready. Region paths scope the lists; rows and choices name
+    regions and skills; a profile without a real name shows its user's display name."""
+    raise_on_writes(
+        GENERATION,
+        "volunteers.listing",
+        models=(VolunteerProfile, User, Region, Skill),
+        throughs=(VolunteerProfile.regions.through, VolunteerProfile.skills.through),
+        when={
+            VolunteerProfile: lambda fields: not fields <= BOOKKEEPING_FIELDS,
+            User: lambda fields: "display_name" in fields,
+        },
+    )
 
 
 def _scope(user) -> str:
