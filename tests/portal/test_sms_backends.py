@@ -5,6 +5,8 @@ is logged as lost while the next ones still go out; a bad SMS_URL stops the star
 
 import base64
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -17,7 +19,7 @@ from portal import sms
 from portal.settings.sms import sms_url
 from tests.mail import DEAD_BROKER, broker, retrying_like_a_worker
 from tests.portal.test_settings import PRODUCTION, manage
-from tests.servers import celery_worker, free_port
+from tests.servers import ROOT, RedisServer, celery_worker, free_port, worker_env
 
 PHONE, OTHER = "13800138000", "13912345678"
 TEXT = "【社区矫正社会力量协同平台】您有一条待处理的转介，截止时间为明天，请登录平台查看。"
@@ -212,20 +214,29 @@ def test_production_takes_a_provider_url():
 @pytest.mark.needs_redis
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_retries_a_failing_provider_and_delivers(settings):
-    """Web side (this process, its eager app pointed at Redis) → Redis → a worker process with
-    the provider as its SMS_URL; the provider's first answer is 503, so the worker retries."""
-    from portal.tasks import send_sms
-
+def test_a_real_worker_retries_a_failing_provider_and_delivers():
+    """A process of its own queues the message → Redis → a worker process with the provider as
+    its SMS_URL; the provider's first answer is 503, so the worker retries. The broker is a
+    Redis server of this test's own (as the fault tests'), so nothing another test does to the
+    shared Redis (a flushed database) can take the queued message away."""
     fake = FakeProvider()
     fake.answers[PHONE] = [503]
     queue = f"sms-test-{fake.port}"
+    redis = RedisServer()
+    redis.start()
     try:
         with celery_worker(
-            broker_url=settings.REDIS_URL, queue=queue, env={"TEST_SMS_URL": fake.url()}
+            broker_url=redis.url(), queue=queue, env={"TEST_SMS_URL": fake.url()}
         ) as log:
-            with broker(settings.REDIS_URL):
-                send_sms.apply_async(args=[PHONE, TEXT], queue=queue, retry=False)
+            sent = subprocess.run(
+                [sys.executable, "-c",
+                 "import django, sys; django.setup(); from portal.tasks import send_sms; "
+                 "send_sms.apply_async(args=sys.argv[1:3], queue=sys.argv[3], retry=False)",
+                 PHONE, TEXT, queue],
+                cwd=ROOT, env=worker_env(redis.url()), capture_output=True, text=True,
+                timeout=120,
+            )  # fmt: skip
+            assert sent.returncode == 0, sent.stderr
             # The first retry waits up to 30 s (full jitter).
             deadline = time.monotonic() + 90
             while len(fake.sent_to(PHONE)) < 2 and time.monotonic() < deadline:
@@ -233,4 +244,5 @@ def test_a_real_worker_retries_a_failing_provider_and_delivers(settings):
             assert len(fake.sent_to(PHONE)) == 2, "".join(log)
             assert fake.sent_to(PHONE)[-1]["json"] == {"phone": PHONE, "text": TEXT}
     finally:
+        redis.stop()
         fake.close()
