@@ -116,6 +116,24 @@ def test_a_member_joining_refreshes_what_is_still_unmet(
     assert helper.pk in SuggestionSeen.objects.values_list("candidate_id", flat=True)
 
 
+def test_two_refreshes_racing_store_each_suggestion_once_and_keep_the_first(scene, make):
+    """The second of two refreshes of a group read before the first stored: it stores only
+    what the first did not, and the first's rows (score, when first seen) stay as they were."""
+    person, job = make.person("张晓明"), make.job("仓库管理员")
+    earlier = SuggestionSeen.objects.create(
+        group=scene.group, candidate_kind="volunteer", candidate_id=person.pk, score=1.0
+    )
+    refresh._insert_seen(
+        [(scene.group.pk, "volunteer", person.pk, 7.5), (scene.group.pk, "job", job.pk, 6.25)]
+    )
+    rows = {(r.candidate_kind, r.candidate_id): r for r in SuggestionSeen.objects.all()}
+    assert set(rows) == {("volunteer", person.pk), ("job", job.pk)}
+    kept = rows[("volunteer", person.pk)]
+    assert (kept.score, kept.first_seen) == (1.0, earlier.first_seen)
+    assert rows[("job", job.pk)].score == 6.25
+    assert rows[("job", job.pk)].first_seen >= earlier.first_seen
+
+
 def test_a_change_while_a_refresh_is_pending_enqueues_nothing(scene, monkeypatch):
     queued = []
     monkeypatch.setattr(
