@@ -104,3 +104,23 @@ def _assert_table(out: str) -> None:
     worked_out = rf"^suggestions \(worked out\)\s+\d+({NUMBER}){{2}}\s+< 100\s+\d+\s+(met|MISSED)$"
     assert re.search(worked_out, out, re.M), out
     assert re.search(r"^peak RSS\s+web \(uvicorn portal\.asgi\)\s+\d+ MB", out, re.M), out
+
+
+def test_the_portal_under_the_bench_keeps_production_s_connection_pool(tmp_path):
+    """The bench's own process runs on the test settings, which switch the pool off; the portal
+    it starts must still run as production does, with psycopg's pool (without it every request
+    and chat send opened a PostgreSQL connection, and the figures measured that)."""
+    from bench.http import servers
+
+    assert os.environ.get("DATABASE_POOL_SIZE") == "0"  # what the test settings set here
+    env = servers.production_env(
+        database_url="postgres://postgres@127.0.0.1:5432/portal_bench_none_such",
+        redis_url="", secret_key="bench-" + "k" * 50, static_root=str(tmp_path),
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; django.setup();"
+         " print(settings.DATABASES['default']['OPTIONS']['pool']['max_size'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) > 0

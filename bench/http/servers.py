@@ -25,14 +25,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# What the bench's own process (test settings, portal.settings.test) put in its environment that
+# production does not have: without a pool size the portal takes production's default pool; the
+# inherited "0" had it open a PostgreSQL connection for every request and every chat send.
+NOT_INHERITED = {"SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE", "DATABASE_POOL_SIZE"}
+
+
 def production_env(*, database_url: str, redis_url: str, secret_key: str, static_root: str):
     """The portal's environment: production settings (portal.settings.base, DEBUG off) on the
     bench database and Redis. Variables a .env could fill in are set empty."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE"}
-    }
+    env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.base",
