@@ -106,13 +106,13 @@ def _assert_table(out: str) -> None:
     assert re.search(r"^peak RSS\s+web \(uvicorn portal\.asgi\)\s+\d+ MB", out, re.M), out
 
 
-def test_the_portal_under_the_bench_keeps_production_s_connection_pool(tmp_path):
+def test_the_portal_under_the_bench_keeps_production_s_connection_pool(tmp_path, monkeypatch):
     """The bench's own process runs on the test settings, which switch the pool off; the portal
     it starts must still run as production does, with psycopg's pool (without it every request
     and chat send opened a PostgreSQL connection, and the figures measured that)."""
     from bench.http import servers
 
-    assert os.environ.get("DATABASE_POOL_SIZE") == "0"  # what the test settings set here
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")  # what the test settings put in its environment
     env = servers.production_env(
         database_url="postgres://postgres@127.0.0.1:5432/portal_bench_none_such",
         redis_url="", secret_key="bench-" + "k" * 50, static_root=str(tmp_path),
