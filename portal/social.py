@@ -16,8 +16,9 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import gettext_lazy as _
 from requests import RequestException
 
@@ -174,7 +175,15 @@ def callback(request, provider_id):
 
 
 # Included in portal/urls.py ahead of allauth's own patterns for the same addresses.
+def _no_such_provider(request, *args):
+    raise Http404
+
+
+# A provider's id is a slug (sso.PROVIDER_ID). Anything else in its place is a 404 here: allauth's
+# own routes, included after these (portal.urls), take any string and look it up, and a NUL byte
+# reached PostgreSQL, which refuses it, as a 500.
 urlpatterns = [
-    path("<str:provider_id>/login/", login),
-    path("<str:provider_id>/login/callback/", callback),
+    path("<slug:provider_id>/login/", login),
+    path("<slug:provider_id>/login/callback/", callback),
+    re_path(r"^[^/]+/login/(?:callback/)?$", _no_such_provider),
 ]

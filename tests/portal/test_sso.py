@@ -270,6 +270,14 @@ def test_without_settings_there_is_no_button_and_no_login_address(client):
     assert client.get(CALLBACK + "?code=x&state=y").status_code == 404
 
 
+@pytest.mark.django_db
+def test_a_provider_id_that_is_not_one_is_a_404_not_a_server_error(client):
+    """Found by tests/test_odd_input.py: a NUL byte in the provider's place reached PostgreSQL."""
+    for odd in ("\x00", "a\x00b", "测试", "..", "a b"):
+        for path in (f"/accounts/oidc/{odd}/login/", f"/accounts/oidc/{odd}/login/callback/"):
+            assert client.get(path).status_code == 404, path
+
+
 def test_the_provider_is_on_only_when_all_three_values_are_set():
     values = {"server_url": "https://id.gd.gov.cn", "client_id": "portal", "secret": "密钥"}
     for missing in values:
