@@ -174,14 +174,13 @@ def callback(request, provider_id):
         )
 
 
-# Included in portal/urls.py ahead of allauth's own patterns for the same addresses.
 def _no_such_provider(request, *args):
     raise Http404
 
 
-# A provider's id is a slug (sso.PROVIDER_ID). Anything else in its place is a 404 here: allauth's
-# own routes, included after these (portal.urls), take any string and look it up, and a NUL byte
-# reached PostgreSQL, which refuses it, as a 500.
+# Included in portal/urls.py ahead of allauth's own patterns for the same addresses. A provider's
+# id is a slug (sso.PROVIDER_ID); anything else in its place is a 404 here: allauth's routes take
+# any string and look it up, and a NUL byte reached PostgreSQL, which refuses it, as a 500.
 urlpatterns = [
     path("<slug:provider_id>/login/", login),
     path("<slug:provider_id>/login/callback/", callback),
