@@ -272,10 +272,15 @@ def test_without_settings_there_is_no_button_and_no_login_address(client):
 
 @pytest.mark.django_db
 def test_a_provider_id_that_is_not_one_is_a_404_not_a_server_error(client):
-    """Found by tests/test_odd_input.py: a NUL byte in the provider's place reached PostgreSQL."""
-    for odd in ("\x00", "a\x00b", "测试", "..", "a b"):
-        for path in (f"/accounts/oidc/{odd}/login/", f"/accounts/oidc/{odd}/login/callback/"):
-            assert client.get(path).status_code == 404, path
+    """Found by tests/test_odd_input.py: a NUL byte in the provider's place reached PostgreSQL.
+    Anonymous or signed in (a volunteer, with no account at any provider), the same 404."""
+    for who in (None, factories.VolunteerFactory(display_name="王小红")):
+        if who is not None:
+            client.force_login(who)
+        for odd in ("\x00", "a\x00b", "测试", "..", "a b"):
+            for path in (f"/accounts/oidc/{odd}/login/", f"/accounts/oidc/{odd}/login/callback/"):
+                assert client.get(path).status_code == 404, path
+                assert client.post(path).status_code == 404, path
 
 
 def test_the_provider_is_on_only_when_all_three_values_are_set():
