@@ -14,6 +14,7 @@ class PortalConfig(AppConfig):
         # Before any URL conf is read: every id in a path is `<id:...>` (portal.converters).
         register_converter(IdConverter, "id")
 
-        from portal import page_cache
+        from portal import page_cache, page_routes
 
         page_cache.connect(page_cache.SITE, uid="portal.page_cache.site")
+        page_routes.connect()

@@ -20,8 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from curriculum import page_routes
 from curriculum.blocks import BaseStreamBlock, LessonStreamBlock, quiz_of
+from portal import page_routes
 from portal.text import index_tokens
 
 
@@ -49,7 +49,7 @@ def _lines(text: str) -> list[str]:
 
 class FewerQueriesMixin:
     """Wagtail's check of view restrictions before serving, in one query rather than two
-    (curriculum.page_routes)."""
+    (portal.page_routes)."""
 
     def get_view_restrictions(self):
         # Those read with the page's route when it was served (page_routes.route_below).
@@ -89,7 +89,7 @@ class CurriculumIndexPage(FewerQueriesMixin, Page):
         return serve_cached_for_anonymous(self, super().serve, request, *args, **kwargs)
 
     def route(self, request, path_components):
-        """Every page below in two queries, whatever its depth (curriculum.page_routes)."""
+        """Every page below in two queries, whatever its depth (portal.page_routes)."""
         if path_components:
             found = page_routes.route_below(self, request, path_components)
             if found is not None:

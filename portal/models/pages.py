@@ -3,6 +3,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from portal import page_routes
+
 
 class HomePage(Page):
     """The portal's front door: what it is, how many people and partners take part, and where
@@ -25,6 +27,15 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["counts"] = portal_counts()
         return context
+
+    def route(self, request, path_components):
+        """Every page of the site in two queries, whatever its depth, and in one when its
+        address was seen before (portal.page_routes)."""
+        if path_components:
+            found = page_routes.route_below(self, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
         # The busiest page, and for visitors the same for everyone: served from the cache.

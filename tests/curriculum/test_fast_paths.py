@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
-from curriculum import page_routes, selectors, services
+from curriculum import selectors, services
 from curriculum.models import LessonPage
+from portal import page_routes
 from tests.curriculum import factories as cf
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,42 @@ def test_routing_finds_what_wagtail_finds(tree, rf, where):
     slow = walk(request, tree.index, components)
     assert (fast.page.pk, type(fast.page)) == (slow.page.pk, type(slow.page))
     assert fast.page.get_parent().pk == slow.page.get_parent().pk
+
+
+@pytest.mark.parametrize("where", ["index", "theme", "lesson", "series", "series_lesson"])
+def test_routing_from_the_home_page_finds_what_wagtail_finds(tree, rf, where):
+    series_lesson = cf.lesson(tree.first, "入矫须知")
+    pages = {
+        "index": tree.index,
+        "theme": tree.theme,
+        "lesson": tree.lesson,
+        "series": tree.first,
+        "series_lesson": series_lesson,
+    }
+    target = pages[where]
+    home = tree.index.get_parent().specific
+    components = [c for c in target.url_path[len(home.url_path) :].split("/") if c]
+    request = rf.get(target.url)
+    fast = home.route(request, components)
+    slow = walk(request, home, components)
+    assert (fast.page.pk, type(fast.page)) == (slow.page.pk, type(slow.page))
+    assert fast.page.get_parent().pk == slow.page.get_parent().pk
+
+
+def test_a_kept_route_follows_a_slug_change_above_and_a_deletion(tree, client_for):
+    """The address of a page seen before (kept by portal.page_routes) leads nowhere once a page
+    above it takes a new slug, or once it is deleted."""
+    visitor = client_for(None)
+    old_url = tree.lesson.url
+    assert visitor.get(old_url).status_code == 200
+    theme = tree.theme.specific
+    theme.slug = "new-theme-slug"
+    theme.save_revision().publish()
+    assert visitor.get(old_url).status_code == 404
+    new_url = LessonPage.objects.get(pk=tree.lesson.pk).url
+    assert "new-theme-slug" in new_url and visitor.get(new_url).status_code == 200
+    LessonPage.objects.get(pk=tree.lesson.pk).delete()
+    assert visitor.get(new_url).status_code == 404
 
 
 def test_routing_answers_404_where_wagtail_does(tree, rf, client_for):

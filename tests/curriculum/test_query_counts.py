@@ -67,18 +67,19 @@ def test_a_lesson_page_for_a_lead_of_one_group_and_of_many(
 ):
     client = client_for(world.lead)
     client.get("/")  # a server that has run a while has Wagtail's site root paths in its cache
-    # 15 on a first visit (the clock starts: an insert, and its time read back), and the alert
-    # banner's open alerts; curriculum.page_routes finds the page in two queries at any depth.
-    with django_assert_max_num_queries(16):
+    # 13 on a first visit (the clock starts: an insert, and its time read back), and the alert
+    # banner's open alerts; portal.page_routes finds the page in two queries at any depth,
+    # from the home page.
+    with django_assert_max_num_queries(14):
         client.get(tree.lesson.url)
     more_groups_led_by(world, regions, MANY)
     other = cf.lesson(tree.theme, "另一课")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         response = client.get(other.url)
     assert response.content.decode().count("data-state=") == MANY + 1
     # Seen again: the clock runs already, and the page's route with its view restrictions comes
-    # from the cache (curriculum.page_routes): one query for the page, one for the groups.
-    with django_assert_max_num_queries(11):
+    # from the cache (portal.page_routes): one query for the page, one for the groups.
+    with django_assert_max_num_queries(9):
         response = client.get(other.url)
     assert response.content.decode().count("data-state=") == MANY + 1
 
@@ -91,7 +92,7 @@ def test_a_lesson_page_for_a_visitor_of_a_short_and_a_long_lesson(
     )
     for page in (tree.lesson, long):
         cache.clear()  # rendered, not served from the page cache
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(7):
             assert client_for(None).get(page.url).status_code == 200
 
 

@@ -1,11 +1,12 @@
-"""Serving a curriculum page in a fixed, small number of queries, whatever its depth.
+"""Serving a page of the site in a fixed, small number of queries, whatever its depth.
 
 Wagtail's own routing walks the URL one slug at a time, two queries a level (the child, then
-its specific row): six for a lesson three levels under the learning centre. Here the learning
-centre resolves the rest of the path in one query over its descendants' url_path (which Wagtail
-keeps as the chain of slugs) and fetches the specific page in a second. When anything looks
-unusual (a page type with its own routing on the way, a gap or a duplicate in the chain) it
-hands over to Wagtail's walk, so the answer is always the one Wagtail would give.
+its specific row): eight for a lesson four levels under the home page. Here the home page (and
+the learning centre, when Wagtail's walk reaches it) resolves the rest of the path in one query
+over its descendants' url_path (which Wagtail keeps as the chain of slugs) and fetches the
+specific page in a second; an address seen before costs one query, its page's own row. When
+anything looks unusual (a page type with its own routing on the way, a gap or a duplicate in
+the chain) it hands over to Wagtail's walk, so the answer is always the one Wagtail would give.
 
 The view restrictions of a page and its ancestors (checked by Wagtail before serving) are read
 in one query instead of two: the ancestors' paths follow from the page's own path.
@@ -22,6 +23,32 @@ from wagtail.models import Page, PageViewRestriction
 
 from portal import page_cache
 
+# Which page an address leads to, and the view restrictions over it: raised by whatever changes
+# either (connect).
+ROUTES = page_cache.Generation("portal.routes.generation")
+KEPT_SECONDS = 300
+
+
+def connect() -> None:
+    """Raise ROUTES on a publish, unpublish, move, slug change or deletion of any page, and on a
+    view restriction saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
+        signal.connect(ROUTES.bump, dispatch_uid=f"portal.page_routes.{id(signal)}", weak=False)
+    # A page deleted (post_delete is sent for the Page row of every page type).
+    post_delete.connect(
+        ROUTES.changed, sender=Page, dispatch_uid="portal.page_routes.deleted", weak=False
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            ROUTES.changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"portal.page_routes.restriction.{id(signal)}",
+            weak=False,
+        )
+
 
 def _walks_like_a_page(page: Page) -> bool:
     """Whether passing through `page` does what Page.route does (no routing of its own)."""
@@ -35,16 +62,13 @@ def route_below(page: Page, request, path_components: list[str]):
 
     Which page an address leads to, and the view restrictions over it, are the same for
     everyone and change only with a publish, unpublish, move, slug change, deletion or a
-    restriction saved or deleted, each of which raises the curriculum's generation
-    (curriculum.caching): they are kept under it, so a page seen again costs one query (its own
-    row) instead of three."""
-    from curriculum import caching
-
+    restriction saved or deleted, each of which raises ROUTES: they are kept under it, so a
+    page seen again costs one query (its own row)."""
     key = (
-        "curriculum.route."
+        "portal.route."
         + hashlib.sha256(f"{page.pk}/{'/'.join(path_components)}".encode()).hexdigest()
     )
-    generation, found = caching.GENERATION.read_with(key)
+    generation, found = ROUTES.read_with(key)
     cached, slot = page_cache.read_stamped(key, (generation,), found)
     if cached is not None:
         label, pk, restrictions = cached
@@ -58,7 +82,7 @@ def route_below(page: Page, request, path_components: list[str]):
         restrictions = list(view_restrictions(target))
         target._served_view_restrictions = restrictions
         value = (target._meta.label, target.pk, restrictions)
-        page_cache.keep_stamped(slot, value, caching.ANONYMOUS_SECONDS)
+        page_cache.keep_stamped(slot, value, KEPT_SECONDS)
     return found
 
 
