@@ -1,13 +1,20 @@
 """Synthetic volunteers and social workers for `seed_scale`: accounts with profiles (most of
 them approved, the rest waiting for vetting), skills, languages, regions served and
-availability, written with bulk_create in batches."""
+availability, written with bulk_create in batches; with `--members`, the open groups' members
+(a lead from the judicial office's staff, volunteers and social workers within the gate's
+rules)."""
 
+import math
 import random
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from tqdm import tqdm
 
+from groups import rules
+from groups.models import CorrectionGroup, Membership
 from portal.models import AccountKind, Region, User
 from volunteers import identity, listing
 from volunteers.models import Language, Skill, VolunteerProfile, new_calendar_token
@@ -27,6 +34,11 @@ STATUSES = (
 def add_arguments(parser) -> None:
     parser.add_argument("--volunteers", type=int, default=0)
     parser.add_argument("--social-workers", type=int, default=0)
+    parser.add_argument(
+        "--members",
+        action="store_true",
+        help="give every open group without members a lead and volunteers (after the people)",
+    )
 
 
 def run(options, *, rng: random.Random, bar: dict) -> None:
@@ -37,6 +49,9 @@ def run(options, *, rng: random.Random, bar: dict) -> None:
         if options[key]:
             with tqdm(total=options[key], desc=key, **bar) as progress:
                 create_people(options[key], kind=kind, rng=rng, progress=progress)
+    if options["members"]:
+        with tqdm(desc="members", **bar) as progress:
+            staff_groups(rng=rng, progress=progress)
 
 
 def create_people(count: int, *, kind: str, rng: random.Random, progress=None, regions=None) -> int:
@@ -136,3 +151,140 @@ def _links(profiles, rng, *, regions, skills, languages) -> None:
         for p in profiles
         for r in rng.sample(regions, min(len(regions), rng.randint(1, 2)))
     )
+
+
+# Leads per judicial office, and the share of open groups with one, two or three volunteers
+# (the rest have none yet), and with a social worker.
+STAFF_PER_OFFICE = 5
+VOLUNTEERS_PER_GROUP = ((0, 0.2), (1, 0.5), (2, 0.2), (3, 0.1))
+SOCIAL_WORKER_SHARE = 0.15
+
+
+def staff_groups(*, rng: random.Random, progress=None) -> int:
+    """Members for every open group that has none: a lead among its judicial office's staff
+    (accounts made here, STAFF_PER_OFFICE an office: at province scale social workers are far
+    too few to lead every group), volunteers and a social worker for some. Each person is
+    chosen by the gate's own rules (groups.rules: serving the office's region, cleared for a
+    juvenile group, approved and within capacity), and takes at most half of their
+    max_groups, so most keep room for the suggestions a coordinator works through. Written in
+    bulk, without the services' audit: these rows carry no history. Returns the memberships
+    made."""
+    groups = list(
+        CorrectionGroup.objects.filter(status=CorrectionGroup.Status.ACTIVE)
+        .exclude(Exists(Membership.objects.filter(group=OuterRef("pk"), left_at__isnull=True)))
+        .values_list("pk", "judicial_office_id", "judicial_office__path", "is_juvenile")
+    )
+    if not groups:
+        return 0
+    leads = _office_staff({office for _pk, office, _path, _juvenile in groups}, rng)
+    people = _people_by_path()
+    around = {}  # (office path, kind) -> the people serving the office or a region above it
+    rows = []
+    for pk, office, path, juvenile in groups:
+        lead = rng.choice(leads[office])
+        rows.append(
+            Membership(group_id=pk, user_id=lead, role=Membership.Role.LEAD, added_by_id=lead)
+        )
+        wanted = [(AccountKind.VOLUNTEER, Membership.Role.VOLUNTEER)] * _weighted(
+            rng, VOLUNTEERS_PER_GROUP
+        )
+        if rng.random() < SOCIAL_WORKER_SHARE:
+            wanted.append((AccountKind.SOCIAL_WORKER, Membership.Role.SOCIAL_WORKER))
+        chosen = set()
+        for kind, role in wanted:
+            if (path, kind) not in around:
+                around[path, kind] = [
+                    person
+                    for end in range(Region.steplen, len(path) + 1, Region.steplen)
+                    for person in people.get(path[:end], ())
+                    if person["kind"] == kind
+                ]
+            person = _pick(around[path, kind], path, juvenile, chosen, rng)
+            if person is not None:
+                chosen.add(person["user"])
+                person["load"] += 1
+                rows.append(
+                    Membership(group_id=pk, user_id=person["user"], role=role, added_by_id=lead)
+                )
+    with transaction.atomic():
+        Membership.objects.bulk_create(rows, batch_size=BATCH)
+    if progress is not None:
+        progress.update(len(rows))
+    return len(rows)
+
+
+def _weighted(rng: random.Random, shares) -> int:
+    roll = rng.random()
+    for value, share in shares:
+        if roll < share:
+            return value
+        roll -= share
+    return shares[-1][0]
+
+
+def _office_staff(offices: set[int], rng: random.Random) -> dict[int, list[int]]:
+    """{office id: user ids of its staff}, the accounts made for it (kept when run again)."""
+    codes = dict(Region.objects.filter(pk__in=offices).values_list("pk", "code"))
+    wanted = {
+        f"staff.{codes[office]}.{i}@scale.example.cn": office
+        for office in offices
+        for i in range(STAFF_PER_OFFICE)
+    }
+    have = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    User.objects.bulk_create(
+        User(
+            email=email,
+            display_name="司法所" + rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+            kind=AccountKind.STAFF,
+            password="!",  # noqa: S106 - unusable: synthetic people never log in
+        )
+        for email in sorted(set(wanted) - have)
+    )
+    staff = defaultdict(list)
+    for email, pk in User.objects.filter(email__in=wanted).values_list("email", "pk"):
+        staff[wanted[email]].append(pk)
+    return staff
+
+
+def _people_by_path() -> dict[str, list[dict]]:
+    """The approved people who may still join a group, under each region path they serve."""
+    loads = defaultdict(int)
+    for user_id in Membership.objects.filter(
+        left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
+    ).values_list("user_id", flat=True):
+        loads[user_id] += 1
+    people = {}
+    for user_id, kind, most, cleared in VolunteerProfile.objects.filter(
+        status=VolunteerProfile.Status.APPROVED, user__is_active=True
+    ).values_list("user_id", "kind", "max_groups", "cleared_for_juveniles"):
+        people[user_id] = {
+            "user": user_id,
+            "kind": kind,
+            "load": loads[user_id],
+            "max_groups": math.ceil(most / 2),  # half their places: room is left for matching
+            "cleared": cleared,
+            "paths": [],
+        }
+    by_path = defaultdict(list)
+    for user_id, path in VolunteerProfile.regions.through.objects.filter(
+        volunteerprofile__user_id__in=people
+    ).values_list("volunteerprofile__user_id", "region__path"):
+        people[user_id]["paths"].append(path)
+        by_path[path].append(people[user_id])
+    return by_path
+
+
+def _pick(around, office_path, juvenile, chosen, rng, tries=8):
+    """One of `around` the gate's rules let into the group, or None after a few tries."""
+    for _ in range(tries if around else 0):
+        person = rng.choice(around)
+        if person["user"] in chosen:
+            continue
+        refused = (
+            rules.capacity_refusal(load=person["load"], max_groups=person["max_groups"])
+            or rules.region_refusal(person["paths"], office_path)
+            or rules.juvenile_refusal(is_juvenile=juvenile, cleared=person["cleared"])
+        )
+        if refused is None:
+            return person
+    return None

@@ -24,6 +24,7 @@ from matching import refresh
 from matching.suggest import region_overview, region_proposal, suggestions_for_group
 from portal import services
 from portal.models import AccountKind, Region, StaffRole, User
+from volunteers.scale import staff_groups
 
 NAME = "matching"
 SIZES = {  # volunteers, social workers, jobs, groups elsewhere, groups in the county
@@ -55,6 +56,7 @@ def seed(scale: str) -> str:
     offices = Region.objects.filter(depth=Region.Level.JUDICIAL_OFFICE)
     create_groups(elsewhere, rng=rng, offices=list(offices.exclude(path__startswith=county_path)))
     create_groups(county, rng=rng, offices=list(offices.filter(path__startswith=county_path)))
+    staff_groups(rng=rng)  # leads and helpers: people's loads and groups' members are real
     for email, code in ((PROVINCE_COORDINATOR, PROVINCE), (COUNTY_COORDINATOR, COUNTY)):
         user = services.user_create(
             email=email, password=None, display_name="匹配基准协调员",

@@ -40,6 +40,7 @@ def seed(scale: str) -> str:
         "seed_scale",
         volunteers=volunteers,
         social_workers=social_workers,
+        members=True,  # the open groups seeded before get their leads and helpers
         quiet=True,
         stdout=io.StringIO(),
     )

@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 Role = Membership.Role
 # Files allowed to write a Membership themselves: the gate, the demo seed's history (the
 # people's profiles are seeded after the groups, so nothing could vouch for them yet) and the
-# alerts benchmark's synthetic county (10,000 rows at once; no person takes that path).
-WRITERS = {"groups/gate.py", "groups/demo.py", "bench/scenarios/alerts.py"}
+# alerts benchmark's synthetic county (10,000 rows at once; no person takes that path), and
+# seed_scale's province of members (each chosen by groups.rules, and every one admitted by the
+# gate in tests/volunteers/test_scale_members.py).
+WRITERS = {"groups/gate.py", "groups/demo.py", "bench/scenarios/alerts.py", "volunteers/scale.py"}
 CREATORS = {"create", "bulk_create", "get_or_create", "update_or_create"}
 
 
