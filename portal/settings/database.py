@@ -17,11 +17,19 @@ SQLITE_OPTIONS = {
 
 
 POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+# PostgreSQL's JIT compiler is off for the portal's sessions. It starts when a plan's estimated
+# cost passes jit_above_cost, and the estimate counts branches that never run: the unread badge
+# on every signed-in page (a few index probes, 0.03 ms) is planned at a cost of 200,000 once a
+# province's memberships are in, and JIT spent about 60 ms compiling it on each request. The
+# portal's queries are short, so there is nothing for JIT to win back.
+# https://www.postgresql.org/docs/current/jit-decision.html
+POSTGRESQL_SESSION = "-c jit=off"
 
 
 def database(config: dict, *, pool_size: int = 0) -> dict:
     """The parsed DATABASE_URL with health checks, the options above for SQLite, and for
-    PostgreSQL psycopg's connection pool when pool_size > 0 (DATABASE_POOL_SIZE).
+    PostgreSQL its session settings above and psycopg's connection pool when pool_size > 0
+    (DATABASE_POOL_SIZE).
 
     Under ASGI every request runs in a thread of its own and Django closes that thread's
     connection when the request ends (persistent connections cannot be shared between threads),
@@ -32,7 +40,12 @@ def database(config: dict, *, pool_size: int = 0) -> dict:
     config = {**config, "CONN_HEALTH_CHECKS": True}
     if config.get("ENGINE") == SQLITE_ENGINE:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-    elif config.get("ENGINE") == POSTGRESQL_ENGINE and pool_size > 0:
+    if config.get("ENGINE") == POSTGRESQL_ENGINE:
+        options = config.get("OPTIONS", {})
+        # Ours first: a setting given in DATABASE_URL (?options=...) comes after, and wins.
+        session = f"{POSTGRESQL_SESSION} {options.get('options', '')}".strip()
+        config["OPTIONS"] = {**options, "options": session}
+    if config.get("ENGINE") == POSTGRESQL_ENGINE and pool_size > 0:
         # A request that finds every connection lent waits up to `timeout` seconds, then fails.
         pool = {"min_size": min(2, pool_size), "max_size": pool_size, "timeout": 10}
         config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool}

@@ -29,6 +29,25 @@ def test_no_pool_without_a_size_or_for_sqlite(config, size):
     assert "pool" not in database(config, pool_size=size).get("OPTIONS", {})
 
 
+def test_postgresql_sessions_run_without_jit_and_keep_options_given_in_the_url():
+    assert database(POSTGRES)["OPTIONS"]["options"] == "-c jit=off"
+    given = {**POSTGRES, "OPTIONS": {"options": "-c statement_timeout=5000"}}
+    assert database(given, pool_size=4)["OPTIONS"]["options"] == (
+        "-c jit=off -c statement_timeout=5000"
+    )
+    assert "options" not in database(SQLITE).get("OPTIONS", {})
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db
+def test_the_portal_s_postgresql_connection_has_jit_off():
+    """A short query whose estimated cost passes jit_above_cost is not compiled (about 60 ms a
+    request for the unread badge once a province's memberships are in)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 APP = "pool_test_server"  # the server's connections say so (application_name)
 
 
