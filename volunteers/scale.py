@@ -261,16 +261,20 @@ def _people_by_path() -> dict[str, list[dict]]:
             "user": user_id,
             "kind": kind,
             "load": loads[user_id],
-            "max_groups": math.ceil(most / 2),  # half their places: room is left for matching
+            "places": math.ceil(most / 2),  # half of max_groups: room is left for matching
             "cleared": cleared,
             "paths": [],
         }
     by_path = defaultdict(list)
+    # By the same conditions, not by the ids: tens of thousands of them would pass SQLite's
+    # limit on a statement's parameters.
     for user_id, path in VolunteerProfile.regions.through.objects.filter(
-        volunteerprofile__user_id__in=people
+        volunteerprofile__status=VolunteerProfile.Status.APPROVED,
+        volunteerprofile__user__is_active=True,
     ).values_list("volunteerprofile__user_id", "region__path"):
-        people[user_id]["paths"].append(path)
-        by_path[path].append(people[user_id])
+        if user_id in people:
+            people[user_id]["paths"].append(path)
+            by_path[path].append(people[user_id])
     return by_path
 
 
@@ -281,7 +285,7 @@ def _pick(around, office_path, juvenile, chosen, rng, tries=8):
         if person["user"] in chosen:
             continue
         refused = (
-            rules.capacity_refusal(load=person["load"], max_groups=person["max_groups"])
+            rules.capacity_refusal(load=person["load"], max_groups=person["places"])
             or rules.region_refusal(person["paths"], office_path)
             or rules.juvenile_refusal(is_juvenile=juvenile, cleared=person["cleared"])
         )
