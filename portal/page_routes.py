@@ -32,22 +32,16 @@ KEPT_SECONDS = 300
 def connect() -> None:
     """Raise ROUTES on a publish, unpublish, move, slug change or deletion of any page, and on a
     view restriction saved or deleted."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+    from django.db.models.signals import post_delete
+    from wagtail.signals import post_page_move
 
-    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
-        signal.connect(ROUTES.bump, dispatch_uid=f"portal.page_routes.{id(signal)}", weak=False)
+    page_cache.connect(ROUTES, uid="portal.page_routes")  # publish, unpublish, slug change
+    post_page_move.connect(ROUTES.bump, dispatch_uid="portal.page_routes.moved", weak=False)
     # A page deleted (post_delete is sent for the Page row of every page type).
     post_delete.connect(
         ROUTES.changed, sender=Page, dispatch_uid="portal.page_routes.deleted", weak=False
     )
-    for signal in (post_save, post_delete):
-        signal.connect(
-            ROUTES.changed,
-            sender=PageViewRestriction,
-            dispatch_uid=f"portal.page_routes.restriction.{id(signal)}",
-            weak=False,
-        )
+    page_cache.raise_on_writes(ROUTES, "portal.page_routes", models=(PageViewRestriction,))
 
 
 def _walks_like_a_page(page: Page) -> bool:

@@ -100,12 +100,7 @@ def create_people(count: int, *, kind: str, rng: random.Random, progress=None, r
 
 
 def _profile(user, kind, serial, rng, now) -> VolunteerProfile:
-    roll, status = rng.random(), VolunteerProfile.Status.DRAFT
-    for candidate, share in STATUSES:
-        if roll < share:
-            status = candidate
-            break
-        roll -= share
+    status = _weighted(rng, STATUSES)
     first17 = f"440106{1960 + serial % 40}{1 + serial % 12:02d}{1 + serial % 28:02d}"
     first17 += f"{serial % 1000:03d}"
     number = first17 + identity.check_char(first17)
@@ -213,7 +208,8 @@ def staff_groups(*, rng: random.Random, progress=None) -> int:
     return len(rows)
 
 
-def _weighted(rng: random.Random, shares) -> int:
+def _weighted(rng: random.Random, shares):
+    """One of the values of `shares` ((value, share), shares adding up to 1), by its share."""
     roll = rng.random()
     for value, share in shares:
         if roll < share:

@@ -40,14 +40,15 @@ def database(config: dict, *, pool_size: int = 0) -> dict:
     config = {**config, "CONN_HEALTH_CHECKS": True}
     if config.get("ENGINE") == SQLITE_ENGINE:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-    if config.get("ENGINE") == POSTGRESQL_ENGINE:
+    elif config.get("ENGINE") == POSTGRESQL_ENGINE:
         options = config.get("OPTIONS", {})
         # Ours first: a setting given in DATABASE_URL (?options=...) comes after, and wins.
         session = f"{POSTGRESQL_SESSION} {options.get('options', '')}".strip()
         config["OPTIONS"] = {**options, "options": session}
-    if config.get("ENGINE") == POSTGRESQL_ENGINE and pool_size > 0:
-        # A request that finds every connection lent waits up to `timeout` seconds, then fails.
-        pool = {"min_size": min(2, pool_size), "max_size": pool_size, "timeout": 10}
-        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": pool}
-        config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not as well
+        if pool_size > 0:
+            # A request that finds every connection lent waits up to `timeout` seconds, then
+            # fails.
+            pool = {"min_size": min(2, pool_size), "max_size": pool_size, "timeout": 10}
+            config["OPTIONS"]["pool"] = pool
+            config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not as well
     return config
