@@ -28,6 +28,15 @@ COORDINATOR = StaffRole.Role.COORDINATOR
 CASEWORK_ROLES = {Membership.Role.LEAD, Membership.Role.SOCIAL_WORKER}
 
 
+def places_counting_load() -> QuerySet[Membership]:
+    """The places that count towards a person's load, which groups.rules.capacity_refusal
+    compares with their max_groups: held (not left) in an active group. The gate, matching and
+    the scale seed all count these, so a closed group frees its members' places everywhere."""
+    return Membership.objects.filter(
+        left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
+    )
+
+
 def _active_membership(user: User):
     return Membership.objects.filter(group=OuterRef("pk"), user=user, left_at__isnull=True)
 

@@ -77,14 +77,13 @@ def ids_in(column: str, ids) -> Q | _AnyOf:
 
 
 def _load():
-    """Active places in active groups: a person's current load."""
-    from groups.models import Membership
+    """A person's current load (groups.selectors.places_counting_load), one row's worth."""
+    from groups.selectors import places_counting_load
 
     return Coalesce(
         Subquery(
-            Membership.objects.filter(
-                user_id=OuterRef("user_id"), left_at__isnull=True, group__status="active"
-            )
+            places_counting_load()
+            .filter(user_id=OuterRef("user_id"))
             .order_by()
             .values("user_id")
             .annotate(n=Count("pk"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from groups import gate, revocation, rules
 from groups.models import CorrectionGroup, Membership
+from groups.selectors import places_counting_load
 from messaging.services import notify
 from portal import events
 from portal.models import AccountKind, Region, User
@@ -29,9 +30,8 @@ def person_facts(*, group: CorrectionGroup, users, role: str, lock: bool) -> dic
     rows = VolunteerProfile.objects.filter(user_id__in=people).order_by("pk")
     profiles = {p.user_id: p for p in (rows.select_for_update() if lock else rows)}
     loads = dict(
-        Membership.objects.filter(
-            user_id__in=people, left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
-        )
+        places_counting_load()
+        .filter(user_id__in=people)
         .exclude(group=group)
         .order_by()
         .values("user_id")

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from groups import rules
 from groups.models import CorrectionGroup, Membership
+from groups.selectors import places_counting_load
 from portal.models import AccountKind, Region, User
 from volunteers import identity, listing
 from volunteers.models import Language, Skill, VolunteerProfile, new_calendar_token
@@ -245,9 +246,7 @@ def _office_staff(offices: set[int], rng: random.Random) -> dict[int, list[int]]
 def _people_by_path() -> dict[str, list[dict]]:
     """The approved people who may still join a group, under each region path they serve."""
     loads = defaultdict(int)
-    for user_id in Membership.objects.filter(
-        left_at__isnull=True, group__status=CorrectionGroup.Status.ACTIVE
-    ).values_list("user_id", flat=True):
+    for user_id in places_counting_load().values_list("user_id", flat=True):
         loads[user_id] += 1
     people = {}
     for user_id, kind, most, cleared in VolunteerProfile.objects.filter(
