@@ -114,7 +114,9 @@ def _locked_conversation(conversation_id: int) -> Conversation | None:
     """The conversation's row, locked: this serialises the conversation's inserts, so ids are
     handed out and committed in the same order. Taken as late as possible (after the look-up of
     a resend and the send limit): every send of the room waits for it."""
-    return Conversation.objects.select_for_update(of=("self",)).filter(pk=conversation_id).first()
+    # [:1], not first(): no ORDER BY to compile on every send (the filter is the primary key).
+    found = Conversation.objects.select_for_update(of=("self",)).filter(pk=conversation_id)[:1]
+    return next(iter(found), None)
 
 
 def _locked_access(sender: User, conversation: Conversation | None) -> tuple[ChatAccess, int]:
@@ -127,9 +129,10 @@ def _locked_access(sender: User, conversation: Conversation | None) -> tuple[Cha
         # A room in one query: the sender's membership (locked, not the group's row), the
         # group as of now (closed or not), and the last id. Its snapshot is taken once the
         # conversation's lock is held, so every earlier message is committed and visible.
-        membership = (
+        # Three values, not the membership and group rows: every send of every room runs this,
+        # and compiling and building two whole rows cost more than the query itself.
+        found = (
             Membership.objects.select_for_update(of=("self",))
-            .select_related("group")
             .filter(group_id=conversation.group_id, user=sender, left_at__isnull=True)
             .annotate(
                 last_id=Subquery(
@@ -138,18 +141,19 @@ def _locked_access(sender: User, conversation: Conversation | None) -> tuple[Cha
                     .values("id")[:1]
                 )
             )
-            .order_by("pk")
-            .first()
+            .order_by()
+            .values_list("role", "group__status", "last_id")[:1]
         )
+        membership = next(iter(found), None)
         if membership is None:
             raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
-        conversation.group = membership.group
+        role, group_status, last_id = membership
         access = ChatAccess(
             conversation=conversation,
-            role=membership.role,
-            group_closed=membership.group.is_closed,
+            role=role,
+            group_closed=group_status == CorrectionGroup.Status.CLOSED,
         )
-        last_id = membership.last_id or 0
+        last_id = last_id or 0
     else:
         if conversation is not None and not conversation.is_subject:
             list(
@@ -267,13 +271,15 @@ def _already_sent(sender: User, client_id: str, conversation_id: int) -> Message
     """The message this sender already stored under `client_id`, if any."""
     if not client_id:
         return None
-    message = (
-        Message.objects.select_related("sender", "reply_to__sender")
-        .filter(sender=sender, client_id=client_id)
-        .first()
-    )
-    if message is not None and message.conversation_id != conversation_id:
+    # Every send asks, and the answer is nearly always no: the message's own row, without the
+    # joins of its sender and reply (their columns cost more to compile than the query takes).
+    found = Message.objects.filter(sender=sender, client_id=client_id).order_by()[:1]
+    message = next(iter(found), None)
+    if message is None:
+        return None
+    if message.conversation_id != conversation_id:
         raise ValidationError(_("This message was already sent to another conversation."))
+    message.sender = sender  # the same person: no look-up to show the stored message
     return message
 
 
