@@ -19,6 +19,7 @@ from messaging.presentation import message_dict
 from messaging.selectors import ChatAccess, chat_access, direct_allowed, participants
 from portal import services as portal_services
 from portal.models import User
+from portal.prepared import Prepared, columns, from_row
 
 logger = logging.getLogger(__name__)
 
@@ -110,13 +111,59 @@ def _check_attachment(upload) -> str:
     return kind.mime
 
 
+# Every send of every room runs three reads before its insert: a resend's look-up, the
+# conversation's lock, the sender's place. Their SQL differs from one send to the next only by
+# ids, and building each queryset cost more Python than the database took to answer it, so
+# they are compiled once per process (portal.prepared). Stand-ins: values no row carries.
+_RESENT = Prepared(
+    lambda sender_id, client_id: (
+        Message.objects.filter(sender_id=sender_id, client_id=client_id)
+        .order_by()
+        .values_list(*columns(Message))[:1]
+    ),
+    sender_id=-7_204_961,
+    client_id="(stand-in: a client_id)",
+)
+_CONVERSATION_LOCKED = Prepared(
+    lambda conversation_id: (
+        Conversation.objects.select_for_update(of=("self",))
+        .filter(pk=conversation_id)
+        .order_by()
+        .values_list(*columns(Conversation))[:1]
+    ),
+    conversation_id=-7_204_962,
+)
+
+
+def _room_place_query(group_id, user_id, conversation_id):
+    """The sender's membership (locked, not the group's row), the group as of now (open or
+    closed), and the conversation's last message id: three values, in one query."""
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(group_id=group_id, user_id=user_id, left_at__isnull=True)
+        .annotate(
+            last_id=Subquery(
+                Message.objects.filter(conversation_id=conversation_id)
+                .order_by("-id")
+                .values("id")[:1]
+            )
+        )
+        .order_by()
+        .values_list("role", "group__status", "last_id")[:1]
+    )
+
+
+_ROOM_PLACE = Prepared(
+    _room_place_query, group_id=-7_204_963, user_id=-7_204_964, conversation_id=-7_204_965
+)
+
+
 def _locked_conversation(conversation_id: int) -> Conversation | None:
     """The conversation's row, locked: this serialises the conversation's inserts, so ids are
     handed out and committed in the same order. Taken as late as possible (after the look-up of
     a resend and the send limit): every send of the room waits for it."""
-    # [:1], not first(): no ORDER BY to compile on every send (the filter is the primary key).
-    found = Conversation.objects.select_for_update(of=("self",)).filter(pk=conversation_id)[:1]
-    return next(iter(found), None)
+    rows = _CONVERSATION_LOCKED.rows(conversation_id=conversation_id)
+    return from_row(Conversation, columns(Conversation), rows[0]) if rows else None
 
 
 def _locked_access(sender: User, conversation: Conversation | None) -> tuple[ChatAccess, int]:
@@ -129,22 +176,10 @@ def _locked_access(sender: User, conversation: Conversation | None) -> tuple[Cha
         # A room in one query: the sender's membership (locked, not the group's row), the
         # group as of now (closed or not), and the last id. Its snapshot is taken once the
         # conversation's lock is held, so every earlier message is committed and visible.
-        # Three values, not the membership and group rows: every send of every room runs this,
-        # and compiling and building two whole rows cost more than the query itself.
-        found = (
-            Membership.objects.select_for_update(of=("self",))
-            .filter(group_id=conversation.group_id, user=sender, left_at__isnull=True)
-            .annotate(
-                last_id=Subquery(
-                    Message.objects.filter(conversation_id=conversation.pk)
-                    .order_by("-id")
-                    .values("id")[:1]
-                )
-            )
-            .order_by()
-            .values_list("role", "group__status", "last_id")[:1]
+        found = _ROOM_PLACE.rows(
+            group_id=conversation.group_id, user_id=sender.pk, conversation_id=conversation.pk
         )
-        membership = next(iter(found), None)
+        membership = found[0] if found else None
         if membership is None:
             raise ValidationError(_("You are no longer in this conversation."), code="forbidden")
         role, group_status, last_id = membership
@@ -272,9 +307,9 @@ def _already_sent(sender: User, client_id: str, conversation_id: int) -> Message
     if not client_id:
         return None
     # Every send asks, and the answer is nearly always no: the message's own row, without the
-    # joins of its sender and reply (their columns cost more to compile than the query takes).
-    found = Message.objects.filter(sender=sender, client_id=client_id).order_by()[:1]
-    message = next(iter(found), None)
+    # joins of its sender and reply.
+    rows = _RESENT.rows(sender_id=sender.pk, client_id=client_id)
+    message = from_row(Message, columns(Message), rows[0]) if rows else None
     if message is None:
         return None
     if message.conversation_id != conversation_id:
