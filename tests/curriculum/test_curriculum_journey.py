@@ -91,6 +91,12 @@ def setting(home_page, regions, reference_data, world, settings):
     this month's theme, an education officer, a reviewer, and the group of tests/groups. The
     learner's account was made by the coordinator; here it gets the test password."""
     settings.CURRICULUM_SECONDS_PER_STUDY_MINUTE = SECONDS_PER_MINUTE
+    # Wagtail's editor autosaves a draft once a change has settled, and only while the form is
+    # valid: whether the first autosave lands before the quiz goes in depends on how fast the
+    # browser types, so "nothing is stored after the refused submit" would hold only on a fast
+    # machine (a loaded CI run once saw the draft). The journey is about the review workflow;
+    # autosave stays on in the product.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     world.learner.set_password(factories.PASSWORD)
     world.learner.save(update_fields=["password"])
     index = services.curriculum_tree_ensure()
