@@ -111,10 +111,11 @@ def _check_attachment(upload) -> str:
     return kind.mime
 
 
-# Every send of every room runs three reads before its insert: a resend's look-up, the
-# conversation's lock, the sender's place. Their SQL differs from one send to the next only by
-# ids, and building each queryset cost more Python than the database took to answer it, so
-# they are compiled once per process (portal.prepared). Stand-ins: values no row carries.
+# Every send of every room runs two reads before its insert: the conversation's lock and the
+# sender's place (a send that fails looks for its resend's row). Their SQL differs from one
+# send to the next only by ids, and building each queryset cost more Python than the database
+# took to answer it, so they are compiled once per process (portal.prepared). Stand-ins:
+# values no row carries.
 _RESENT = Prepared(
     lambda sender_id, client_id: (
         Message.objects.filter(sender_id=sender_id, client_id=client_id)
@@ -160,8 +161,8 @@ _ROOM_PLACE = Prepared(
 
 def _locked_conversation(conversation_id: int) -> Conversation | None:
     """The conversation's row, locked: this serialises the conversation's inserts, so ids are
-    handed out and committed in the same order. Taken as late as possible (after the look-up of
-    a resend and the send limit): every send of the room waits for it."""
+    handed out and committed in the same order. Taken as late as possible (after the send
+    limit and the checks of the body): every send of the room waits for it."""
     rows = _CONVERSATION_LOCKED.rows(conversation_id=conversation_id)
     return from_row(Conversation, columns(Conversation), rows[0]) if rows else None
 
@@ -227,18 +228,22 @@ def message_send(
     allowance first (messaging.ratelimit), whichever way the message comes in.
 
     Idempotent by `client_id` (the sender's own name for the message): sent again, after an
-    acknowledgement that never arrived, it returns the message already stored and changes
-    nothing; the database's unique constraint decides between two sends racing."""
+    acknowledgement that never arrived, it returns the message already stored and stores
+    nothing (it counts against the allowance, as every send does); the database's unique
+    constraint decides, also between two sends racing."""
     client_id = (client_id or "")[:64]
     try:
         return _message_store(
             conversation_id=conversation_id, sender=sender, body=body,
             reply_to_id=reply_to_id, attachment=attachment, client_id=client_id,
         )  # fmt: skip
-    except IntegrityError:
-        # Two sends of one client_id raced (a browser that reached two web processes): the
-        # loser's whole transaction rolled back, its broadcast with it; the winner's row is the
-        # answer. (No savepoint around the insert: two round trips less on every send.)
+    except (IntegrityError, ValidationError):
+        # A resend is not looked up before storing (nearly every send is new: one round trip
+        # less each), but after whatever stopped it: the unique constraint on the sender's
+        # client_id (a resend, or two racing: the loser's whole transaction rolled back, its
+        # broadcast with it; no savepoint around the insert, two round trips less again), or a
+        # refusal (a resend answered after the allowance ran out, the sender left or the group
+        # closed, as it was answered before they did). The stored row is the answer.
         already = _already_sent(sender, client_id, conversation_id)
         if already is None:
             raise
@@ -249,9 +254,6 @@ def message_send(
 def _message_store(
     *, conversation_id, sender: User, body: str, reply_to_id, attachment, client_id: str
 ) -> Message:
-    already = _already_sent(sender, client_id, conversation_id)
-    if already is not None:
-        return already
     if not ratelimit.allow_send(sender.pk):
         raise ValidationError(
             _("You are sending messages too fast; wait a few seconds and try again."),
@@ -306,8 +308,7 @@ def _already_sent(sender: User, client_id: str, conversation_id: int) -> Message
     """The message this sender already stored under `client_id`, if any."""
     if not client_id:
         return None
-    # Every send asks, and the answer is nearly always no: the message's own row, without the
-    # joins of its sender and reply.
+    # The message's own row, without the joins of its sender and reply.
     rows = _RESENT.rows(sender_id=sender.pk, client_id=client_id)
     message = from_row(Message, columns(Message), rows[0]) if rows else None
     if message is None:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from groups import services as group_services
+from groups.models import Membership
 from messaging import ratelimit, services
 from messaging.models import Message
 from tests.messaging.conftest import next_frame, open_chat
@@ -42,6 +44,37 @@ def test_a_resend_is_answered_even_when_the_send_allowance_is_used_up(world):
         say(world, "再来一条")
     assert refused.value.code == "rate_limited"
     assert say(world, client_id="before-the-flood").pk == stored.pk
+
+
+def test_a_resend_is_answered_after_the_sender_left_the_group(world):
+    """Stored, then the sender was removed before the acknowledgement arrived: the resend gets
+    the stored message back (its outbox clears), and a new message is refused."""
+    stored = say(world, client_id="sent-before-leaving")
+    membership = Membership.objects.get(group=world.group, user=world.volunteer, left_at=None)
+    group_services.member_remove(membership=membership, removed_by=world.coordinator)
+    assert say(world, client_id="sent-before-leaving").pk == stored.pk
+    with pytest.raises(ValidationError) as refused:
+        say(world, "离开后再发", client_id="sent-after-leaving")
+    assert refused.value.code == "forbidden"
+    assert list(Message.objects.values_list("pk", flat=True)) == [stored.pk]
+
+
+def test_a_resend_is_answered_after_the_group_closed(world):
+    """The lead stays in a closed group's room, which is read-only from then on."""
+    stored = say(world, client_id="sent-before-closing", user=world.lead)
+    group_services.group_close(group=world.group, reason="released", closed_by=world.coordinator)
+    assert say(world, client_id="sent-before-closing", user=world.lead).pk == stored.pk
+    with pytest.raises(ValidationError) as refused:
+        say(world, "结案后再发", client_id="sent-after-closing", user=world.lead)
+    assert refused.value.code == "read_only"
+    assert Message.objects.count() == 1
+
+
+def test_a_resend_does_not_announce_the_message_again(world, django_capture_on_commit_callbacks):
+    say(world, client_id="announced-once")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        say(world, client_id="announced-once")
+    assert callbacks == []
 
 
 def test_without_a_client_id_two_sends_are_two_messages(world):
