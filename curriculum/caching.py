@@ -109,8 +109,19 @@ def report_summary(region, month, compute):
     generation, found = HOURS.read_with(key)
     stamp = (generation, conf.required_minutes())
     summary, slot = page_cache.read_stamped(key, stamp, found)
-    if summary is None:
+    if summary is not None:
+        return summary, generation
+    if generation is None:  # the cache away: nothing is kept
+        return compute(), generation
+
+    def work_out():
         summary = compute()
-        if generation is not None:  # (the cache away: nothing is kept)
-            page_cache.keep_stamped(slot, summary, REPORT_SECONDS)
+        page_cache.keep_stamped(slot, summary, REPORT_SECONDS)
+        return summary
+
+    # A province's month, asked for by several coordinators at once: worked out once.
+    summary = page_cache.work_out_once(
+        f"{key}.making.{generation}", [key],
+        lambda found: page_cache.read_stamped(key, stamp, found)[0], work_out,
+    )  # fmt: skip
     return summary, generation

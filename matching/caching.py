@@ -28,12 +28,16 @@ administrator), so two coordinators of the same regions share it and nobody else
 """
 
 import hashlib
-import time
 
-from django.core.cache import cache
 from django.utils import timezone, translation
 
-from portal.page_cache import Generation, keep_stamped, raise_on_writes, read_stamped
+from portal.page_cache import (
+    Generation,
+    keep_stamped,
+    raise_on_writes,
+    read_stamped,
+    work_out_once,
+)
 from portal.selectors import role_region_paths
 from volunteers.models import BOOKKEEPING_FIELDS
 
@@ -66,13 +70,6 @@ def region_overview(user, *, per_group: int, limit: int, reasons: bool, compute)
     return _kept(key, compute)
 
 
-# While one request works a value out, others asking for the same wait for it (polling)
-# rather than work it out too: after a change, eight coordinators' requests at once would each
-# score the same thousand candidates, and share the processor eight ways.
-WAIT_SECONDS = 5.0
-POLL_SECONDS = 0.02
-
-
 def _stamp(generation) -> tuple:
     return (generation, timezone.localdate().isoformat())
 
@@ -84,30 +81,19 @@ def _kept(key: str, compute):
         return value
     if generation is None:  # the cache away: nothing can be kept or read back safely
         return compute()
-    making = f"{key}.making.{generation}"
-    if not cache.add(making, 1, timeout=int(WAIT_SECONDS) + 25):
-        value = _wait_for(key, _stamp(generation), making)
-        if value is not None:
-            return value
-    try:
+
+    def work_out():
         value = compute()
         keep_stamped(slot, value, SECONDS)
-    finally:
-        cache.delete(making)
-    return value
+        return value
 
-
-def _wait_for(key: str, stamp: tuple, making: str):
-    """The value another request is working out, once kept; None if that request gave up
-    (it failed) or after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        found = cache.get_many([key, making])
-        value, _slot = read_stamped(key, stamp, found)
-        if value is not None or making not in found:
-            return value
-    return None
+    # After a change, eight coordinators' requests at once would each score the same thousand
+    # candidates: one works the lists out, the others wait for them.
+    stamp = _stamp(generation)
+    return work_out_once(
+        f"{key}.making.{generation}", [key], lambda found: read_stamped(key, stamp, found)[0],
+        work_out,
+    )  # fmt: skip
 
 
 # --- what raises the generation --------------------------------------------------------------

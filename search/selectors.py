@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Industry, Region, User
+from portal.page_cache import work_out_once
 from search.access import grants_for
 from search.backends import (
     FACETS,
@@ -179,9 +180,27 @@ def search_query(
     grants = grants_for(user)
     backend = get_backend()
     key = _cache_key(backend, results, grants, backend_filters, page)
-    kept = cache.get(key) if key else None
-    if kept is not None and (served := _as_of(kept, timezone.now())) is not None:
+    if not key:
+        return _work_out(backend, results, grants, backend_filters, page, key)
+    if (served := _served(cache.get(key))) is not None:
         return served
+    # A broad query coming in from many coordinators at once (its answer just expired) is
+    # worked out by one request while the others wait for it.
+    return work_out_once(
+        f"{key}.making", [key], lambda found: _served(found.get(key)),
+        lambda: _work_out(backend, results, grants, backend_filters, page, key),
+    )  # fmt: skip
+
+
+def _served(kept) -> SearchResults | None:
+    """A kept answer as a fresh search would give it now, if it still holds."""
+    return _as_of(kept, timezone.now()) if kept is not None else None
+
+
+def _work_out(backend, results: SearchResults, grants, backend_filters, page, key):
+    """Search the backend for `results` (its text, tokens and filters set) and keep the answer
+    under `key` when it may be kept."""
+    tokens = results.tokens
     now = timezone.now()
 
     def query_of(page) -> Query:
@@ -220,7 +239,7 @@ def search_query(
         for row in found.rows
         if row.kind in KINDS
     ]
-    results.facets = _facets(found.facets, kept_filters)
+    results.facets = _facets(found.facets, results.filters)
     if key and found.timed:
         shown = frozenset((row.kind, row.object_id) for row in found.rows)
         until = _kept_until(found, shown, now, page)

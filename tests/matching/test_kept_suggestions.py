@@ -194,8 +194,9 @@ def test_a_request_waits_for_the_one_already_working_the_lists_out(db):
 
 def test_a_request_works_the_lists_out_itself_when_the_other_gives_up(db, monkeypatch):
     from matching import caching
+    from portal import page_cache
 
-    monkeypatch.setattr(caching, "WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(page_cache, "WAIT_SECONDS", 0.3)
     generation = caching.GENERATION.value()
     cache.add(f"matching.overview.y.making.{generation}", 1)  # and never finishes
     assert caching._kept("matching.overview.y", lambda: "自己算") == "自己算"

@@ -3,6 +3,8 @@ the words, filters, page, language and the user's grants, under the index's gene
 never past the end of a document it shows. Database backend only (Elasticsearch answers are not
 cached)."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -122,3 +124,42 @@ def test_the_page_is_the_same_from_the_cache(indexed_db, client):
     assert 'rel="next" href="?q=%E7%9F%AB%E6%AD%A3&amp;page=2"' in (
         client.get(url, {"q": "矫正"}).content.decode()
     )
+
+
+def _expired_while_another_works_it_out(user, text):
+    """The answer for `text` as kept, then gone from the cache (it expired) while another request
+    is working it out (it holds the key that says so)."""
+    first = search.query(user, text, {}, 1)
+    kept = cache.get(first.cache_key)
+    cache.delete(first.cache_key)
+    cache.add(f"{first.cache_key}.making", 1)
+    return first, kept
+
+
+def test_a_search_waits_for_the_request_already_working_the_same_answer_out(indexed_db):
+    first, kept = _expired_while_another_works_it_out(indexed_db.coordinator, "就业")
+
+    def the_other_request_finishes():
+        time.sleep(0.3)
+        cache.set(first.cache_key, kept, CACHE_SECONDS)
+        cache.delete(f"{first.cache_key}.making")
+
+    other = threading.Thread(target=the_other_request_finishes)
+    other.start()
+    again, asked = search_queries(indexed_db.coordinator, "就业")
+    other.join()
+    assert asked == 0
+    assert titles_of(again) == titles_of(first) and again.total == first.total
+
+
+def test_a_search_works_the_answer_out_itself_when_the_other_request_gives_up(
+    indexed_db, monkeypatch
+):
+    from portal import page_cache
+
+    monkeypatch.setattr(page_cache, "WAIT_SECONDS", 0.3)
+    first, _kept = _expired_while_another_works_it_out(indexed_db.coordinator, "就业")
+    again, asked = search_queries(indexed_db.coordinator, "就业")  # the other never finishes
+    assert asked and titles_of(again) == titles_of(first)
+    # ... and keeps it for the next.
+    assert search_queries(indexed_db.coordinator, "就业")[1] == 0
