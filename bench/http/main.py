@@ -59,6 +59,16 @@ def main(argv=None) -> int:
     )  # fmt: skip
 
 
+def _shared_buffers() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        return cursor.fetchone()[0]
+
+
 def _renamed(url: str, suffix: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{unquote(parts.path.lstrip('/'))}{suffix}"))
@@ -82,6 +92,8 @@ def _run(args, database, floor_database, running, static_root) -> int:
     start = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"database  {database.description}, floor {floor_database.url.rsplit('/', 1)[-1]}")
+    if buffers := _shared_buffers():
+        print(f"postgres  shared_buffers {buffers} (the figures depend on it: README)", file=out)
     print(f"migrate   {time.perf_counter() - start:.1f} s", file=out, flush=True)
     if args.reuse:
         seed.check_seeded(pages.scenarios_for(args.pages), SCALES[args.scale])
