@@ -108,20 +108,6 @@ def report_summary(region, month, compute):
     key = f"curriculum.report.summary.{region.pk}.{month:%Y%m}"
     generation, found = HOURS.read_with(key)
     stamp = (generation, conf.required_minutes())
-    summary, slot = page_cache.read_stamped(key, stamp, found)
-    if summary is not None:
-        return summary, generation
-    if generation is None:  # the cache away: nothing is kept
-        return compute(), generation
-
-    def work_out():
-        summary = compute()
-        page_cache.keep_stamped(slot, summary, REPORT_SECONDS)
-        return summary
-
     # A province's month, asked for by several coordinators at once: worked out once.
-    summary = page_cache.work_out_once(
-        f"{key}.making.{generation}", [key],
-        lambda found: page_cache.read_stamped(key, stamp, found)[0], work_out,
-    )  # fmt: skip
+    summary = page_cache.kept_once(key, generation, stamp, found, REPORT_SECONDS, compute)
     return summary, generation

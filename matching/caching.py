@@ -31,13 +31,7 @@ import hashlib
 
 from django.utils import timezone, translation
 
-from portal.page_cache import (
-    Generation,
-    keep_stamped,
-    raise_on_writes,
-    read_stamped,
-    work_out_once,
-)
+from portal.page_cache import Generation, kept_once, raise_on_writes
 from portal.selectors import role_region_paths
 from volunteers.models import BOOKKEEPING_FIELDS
 
@@ -75,25 +69,10 @@ def _stamp(generation) -> tuple:
 
 
 def _kept(key: str, compute):
-    generation, found = GENERATION.read_with(key)
-    value, slot = read_stamped(key, _stamp(generation), found)
-    if value is not None:
-        return value
-    if generation is None:  # the cache away: nothing can be kept or read back safely
-        return compute()
-
-    def work_out():
-        value = compute()
-        keep_stamped(slot, value, SECONDS)
-        return value
-
     # After a change, eight coordinators' requests at once would each score the same thousand
-    # candidates: one works the lists out, the others wait for them.
-    stamp = _stamp(generation)
-    return work_out_once(
-        f"{key}.making.{generation}", [key], lambda found: read_stamped(key, stamp, found)[0],
-        work_out,
-    )  # fmt: skip
+    # candidates: one works the lists out, the others wait for them (kept_once).
+    generation, found = GENERATION.read_with(key)
+    return kept_once(key, generation, _stamp(generation), found, SECONDS, compute)
 
 
 # --- what raises the generation --------------------------------------------------------------

@@ -128,6 +128,27 @@ def work_out_once(making: str, keys: list[str], read, work_out):
         cache.delete(making)
 
 
+def kept_once(key: str, generation, stamp: tuple, found: dict, seconds: int, compute):
+    """The value kept under `key` at `stamp` (`found`: what the cache gave for `key`, read with
+    the generation), else `compute()`, kept there for `seconds` and worked out by one request
+    at a time (work_out_once). With the cache away (`generation` None) nothing is kept."""
+    value, slot = read_stamped(key, stamp, found)
+    if value is not None:
+        return value
+    if generation is None:
+        return compute()
+
+    def work_out():
+        value = compute()
+        keep_stamped(slot, value, seconds)
+        return value
+
+    return work_out_once(
+        f"{key}.making.{generation}", [key], lambda found: read_stamped(key, stamp, found)[0],
+        work_out,
+    )  # fmt: skip
+
+
 def _wait_for(making: str, keys: list[str], read):
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:

@@ -166,12 +166,13 @@ def _finish_later(key, value, seconds=0.2):
     import time
 
     from matching import caching
+    from portal import page_cache
 
     generation = caching.GENERATION.value()
 
     def finish():
         time.sleep(seconds)
-        caching.keep_stamped((key, caching._stamp(generation)), value, caching.SECONDS)
+        page_cache.keep_stamped((key, caching._stamp(generation)), value, caching.SECONDS)
         cache.delete(f"{key}.making.{generation}")
 
     cache.add(f"{key}.making.{generation}", 1)
