@@ -8,6 +8,8 @@ message at a steady rate (10 msg/s by default); a round trip is the time from a 
 arrival at each of the 20 sockets. Floor and portal runs alternate (floor, portal, floor, ...)
 so both see the same machine; the figures are over every (message, socket) arrival of all the
 rounds. For the portal it also counts messages stored and arrivals lost (nothing may be).
+Then (--phases) it times the portal's send path phase by phase against the floor's store, in
+a process of the web processes' environment (bench.chat_phases): where the difference goes.
 
     python -m bench.chat                          3 rounds of 200 messages each, 10 msg/s
     python -m bench.chat --rounds 1 --count 100   a quick run
@@ -50,9 +52,13 @@ def parse_args(argv):
     parser.add_argument("--rounds", type=int, default=3, help="floor/portal pairs (3)")
     parser.add_argument("--floor-no-pool", action="store_true", help="the floor without a pool")
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
+    parser.add_argument(
+        "--phases", type=int, default=300,
+        help="then time this many sends phase by phase, in process (bench.chat_phases; 0: no)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    if args.rate <= 0 or args.count < 1 or args.rounds < 1:
-        parser.error("--rate, --count and --rounds must be positive")
+    if args.rate <= 0 or args.count < 1 or args.rounds < 1 or args.phases < 0:
+        parser.error("--rate, --count and --rounds must be positive, --phases not negative")
     return args
 
 
@@ -265,7 +271,26 @@ def _run(args, database, floor_database, running, workdir) -> int:
         rss = server.peak_rss_mb()
         print(f"memory    {name} process peak RSS {rss:.0f} MB" if rss else "", end="\n")
     lost = sum(r["expected"] - len(r["latencies"]) for r in results["portal"])
+    if args.phases:
+        _phases(args.phases, env)
     return 1 if lost or lost_rows else 0
+
+
+def _phases(count: int, env: dict) -> None:
+    """Where the portal's share goes: bench.chat_phases in a process with the web processes'
+    environment (their settings, database and Redis), after the rounds (nothing else runs)."""
+    import subprocess
+
+    from bench.http import servers
+
+    print(flush=True)
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.chat_phases", str(count)], cwd=servers.ROOT, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode:
+        raise BenchError(f"bench.chat_phases failed:\n{result.stdout}{result.stderr}")
+    print(result.stdout, end="", flush=True)
 
 
 def _pcts(rounds: list[dict]) -> tuple[float, float]:
