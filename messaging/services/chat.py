@@ -325,11 +325,17 @@ def _enqueue_away(conversation_id: int, message_id: int) -> None:
     checked; the unread count covers the rest."""
     from messaging import tasks
 
-    if not cache.add(f"messaging:away:{conversation_id}", 1, AWAY_WINDOW):
+    key = f"messaging:away:{conversation_id}"
+    if not cache.add(key, 1, AWAY_WINDOW):
         return
     try:
-        tasks.notify_away.delay(message_id)
-    except Exception:  # the broker is down: the message is stored; only the nudge is lost
+        # Handed to the broker once, not retried: this runs on commit, before a chat socket
+        # sends the message to the room, and a broker that is away would hold the room's
+        # delivery through kombu's retries (portal.queueing does the same for mail and SMS).
+        tasks.notify_away.apply_async(args=[message_id], retry=False)
+    except Exception:  # the broker is away: the message is stored; only the nudge is missed
+        # The window is not taken by a check that never left: the next message tries again.
+        cache.delete(key)
         logger.exception("could not enqueue notify_away for message %s", message_id)
 
 
