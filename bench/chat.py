@@ -35,6 +35,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import chat_phases
 from bench.runner import BenchError, Database, configure_environment, percentile
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_chat"
@@ -170,14 +171,12 @@ def _run(args, database, floor_database, running, workdir) -> int:
     from django.core.management import call_command
 
     from bench.scenarios import messaging as chat_scenario
-    from groups.models import Membership
     from messaging.models import Conversation, Message
 
     call_command("migrate", verbosity=0)
     chat_scenario.seed("small")
     room = Conversation.objects.get(kind=Conversation.Kind.ROOM)
-    members = Membership.objects.filter(group=room.group, left_at=None).select_related("user")
-    cookies = [seed.cookie_for(m.user) for m in members.order_by("pk")]
+    cookies = [seed.cookie_for(user) for user in chat_phases.room_members(room)]
     before = Message.objects.filter(conversation=room).count()
 
     # Production settings, the send limit lifted, tasks queued as for a worker (in memory).
@@ -319,10 +318,7 @@ def _floor_table(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
-        c.execute(
-            "CREATE TABLE IF NOT EXISTS floor_msg (id bigserial primary key, room text, "
-            "body text, created timestamptz default now())"
-        )
+        c.execute(chat_phases.FLOOR_TABLE)
 
 
 if __name__ == "__main__":

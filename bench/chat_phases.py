@@ -88,6 +88,15 @@ def timed_phases():
         yield phases
 
 
+def room_members(room) -> list:
+    """The room's present members (their users), in the order they joined the bench's group:
+    who sends, in turn, in the round trips and here."""
+    from groups.models import Membership
+
+    members = Membership.objects.filter(group=room.group, left_at=None).select_related("user")
+    return [m.user for m in members.order_by("pk")]
+
+
 def floor_store(number: int) -> int:
     """The floor's store (bench/floor/floor_asgi.py): one INSERT in its own transaction."""
     from django.db import connection, transaction
@@ -177,17 +186,10 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from groups.models import Membership
     from messaging.models import Conversation
 
     room = Conversation.objects.get(kind=Conversation.Kind.ROOM)
-    senders = [
-        m.user
-        for m in Membership.objects.filter(group=room.group, left_at=None)
-        .select_related("user")
-        .order_by("pk")
-    ]
-    measured = measure(room, senders, count=count)
+    measured = measure(room, room_members(room), count=count)
     print(f"phases    {count} sends, each followed by the floor's store, one process")
     for line in report(measured):
         print(f"phases    {line}")

@@ -5,7 +5,6 @@ store them, and a phase the path no longer takes stops the bench instead of show
 import pytest
 
 from bench import chat_phases
-from groups.models import Membership
 from messaging import ratelimit
 from messaging.models import Message
 
@@ -15,8 +14,7 @@ pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db(transaction=True
 @pytest.fixture
 def senders(world, monkeypatch):
     monkeypatch.setattr(ratelimit, "SEND_LIMIT", 10_000)  # as the bench lifts it
-    members = Membership.objects.filter(group=world.group, left_at=None).select_related("user")
-    return [m.user for m in members.order_by("pk")]
+    return chat_phases.room_members(world.room)
 
 
 def test_each_phase_is_timed_once_a_send_and_the_sends_are_stored(world, senders):
