@@ -13,12 +13,14 @@ from django.db import connection
 from django.db.models import (
     Count,
     F,
+    Func,
     IntegerField,
     Lookup,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -29,6 +31,11 @@ from matching.facts import OfferFacts, PersonFacts
 from matching.read import DEAD_REFERRALS, slots_from_bits
 
 QUALIFICATION = {"assistant": 1, "social_worker": 2, "senior": 3}
+# A profile's row as _person reads it (with the load and name annotated).
+PROFILE_COLUMNS = (
+    "pk", "user_id", "name", "kind", "status", "availability",
+    "max_groups", "qualification", "cleared_for_juveniles", "load",
+)  # fmt: skip
 # What each offer answers among the group needs (groups.reference.NEEDS).
 JOB_SERVES = ("employment",)
 JOB_BENEFIT_SERVES = {"training": "vocational_skills", "housing": "housing"}
@@ -76,14 +83,15 @@ def ids_in(column: str, ids) -> Q | _AnyOf:
     return _AnyOf(F(column), ids)
 
 
-def _load():
-    """A person's current load (groups.selectors.places_counting_load), one row's worth."""
+def _load(user="user_id"):
+    """A person's current load (groups.selectors.places_counting_load), one row's worth; `user`
+    names the row's user id column."""
     from groups.selectors import places_counting_load
 
     return Coalesce(
         Subquery(
             places_counting_load()
-            .filter(user_id=OuterRef("user_id"))
+            .filter(user_id=OuterRef(user))
             .order_by()
             .values("user_id")
             .annotate(n=Count("pk"))
@@ -92,6 +100,14 @@ def _load():
         ),
         Value(0),
     )
+
+
+def _name(user="user_id"):
+    """The person's display name, by a correlated look-up rather than a join: PostgreSQL would
+    hash-join the whole user table for a thousand candidates."""
+    from portal.models import User
+
+    return Subquery(User.objects.filter(pk=OuterRef(user)).values("display_name")[:1])
 
 
 def _serving_here(office_paths):
@@ -145,34 +161,97 @@ def _read_skills(where, serves, skill_names) -> None:
             names[need] = name
 
 
+class keys_text(Func):  # noqa: N801 - used like Django's functions (Lower, Coalesce)
+    """The keys of a JSON object column as one space-separated text: split in Python, a row's
+    key sets cost a few microseconds, where decoding its JSON columns cost ten times that (the
+    keys are region paths and ids: no spaces)."""
+
+    arity = 1
+    output_field = TextField()
+    template = "array_to_string(ARRAY(SELECT jsonb_object_keys(%(expressions)s)), ' ')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "(SELECT group_concat(key, ' ') FROM json_each(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def serving_facts(
     *, office_paths, needs, pool: Pool | None = None, languages=True, spare=False
 ) -> Pool:
     """PersonFacts of the approved people (of a user) serving one of the offices whose skills
-    serve one of `needs` (only those needs in their facts: nothing else can score), 4 queries
-    whatever their number; with `spare`, only those with spare capacity.
+    serve one of `needs` (only those needs in their facts: nothing else can score), 5 queries
+    whatever their number (4 without `languages`); with `spare`, only those with spare capacity.
 
-    Who serves here and what they answer are one query, from the regions (the region link
-    table's region_id index, then each person's skill links by profile id), with the needs in
-    SQL: most people serving an office answer none of a group's needs, and neither they nor
-    their other skills are read back (people_ids then person_facts read them all, one query
-    more)."""
-    from volunteers.models import VolunteerProfile
+    Found in the profiles' stored links (volunteers.models.ServingFacts, volunteers.serving):
+    a region at or above one of the offices and a skill serving one of the needs, one look-up in
+    two GIN indexes on PostgreSQL, where the link tables took three joins over everyone serving
+    the offices' province, city and county. Then the profiles' rows by id (status, capacity,
+    load, name: read live, so a vetting decision or a new membership counts at once): by id, not
+    joined, since PostgreSQL's default costs would hash-join the whole profile table."""
+    from portal.models import Region
+    from volunteers.models import Language, ServingFacts, Skill, VolunteerProfile
 
-    serves, skill_names = defaultdict(set), defaultdict(dict)
-    _read_skills(
-        Q(
-            volunteerprofile_id__in=_serving_here(office_paths).values("volunteerprofile_id"),
-            skill__serves__code__in=sorted(needs),
-        ),
-        serves,
-        skill_names,
+    pool = pool or Pool()
+    english = (get_language() or "").startswith("en")
+    # The skills serving the needs (a stored key is the id as text): which needs, shown as what.
+    serving = defaultdict(list)
+    for skill, need, zh, en in Skill.serves.through.objects.filter(
+        need__code__in=sorted(needs)
+    ).values_list("skill_id", "need__code", "skill__name_zh", "skill__name_en"):
+        serving[str(skill)].append((need, en if english else zh))
+    if not serving:
+        return pool
+    found = ServingFacts.objects.filter(
+        regions__has_any_keys=sorted(Region.paths_above_all(office_paths)),
+        skills__has_any_keys=sorted(serving),
+    ).values_list(
+        "profile_id",
+        keys_text("regions"),
+        keys_text("skills"),
+        keys_text("languages") if languages else Value(""),
     )
-    profiles = VolunteerProfile.objects.filter(ids_in("pk", serves))
-    return _facts(
-        profiles, pool or Pool(), serves, skill_names, languages=languages, spare=spare,
-        approved_only=True,
-    )  # fmt: skip
+    serves, skill_names, paths, spoken = {}, {}, {}, {}
+    for pid, regions, skills, langs in found:
+        serves[pid], names = set(), {}
+        for skill in (skills or "").split():
+            for need, name in serving.get(skill, ()):
+                serves[pid].add(need)
+                if need not in names or name < names[need]:
+                    names[need] = name
+        skill_names[pid], paths[pid], spoken[pid] = names, (regions or "").split(), langs
+    rows = list(
+        VolunteerProfile.objects.filter(ids_in("pk", serves))
+        .annotate(load=_load(), name=_name())
+        .order_by()
+        .values_list(*PROFILE_COLUMNS)
+    )
+    # Compared here, not in SQL, for the reason people_ids gives; the load, for the reason
+    # _facts gives.
+    approved = VolunteerProfile.Status.APPROVED
+    rows = [
+        r for r in rows if r[4] == approved and r[1] is not None and not (spare and r[9] >= r[6])
+    ]
+    kept_paths = sorted({path for r in rows for path in paths[r[0]]})
+    pool.region_names.update(Region.objects.filter(path__in=kept_paths).values_list("path", "name"))
+    language_names = {}
+    if languages:
+        ids = sorted({int(lang) for r in rows for lang in (spoken[r[0]] or "").split()})
+        language_names = {
+            str(pk): en if english else zh
+            for pk, zh, en in Language.objects.filter(pk__in=ids).values_list(
+                "pk", "name_zh", "name_en"
+            )
+        }
+    for row in rows:
+        pid = row[0]
+        langs = (spoken[pid] or "").split()
+        pool.people.append(
+            _person(
+                row, serves[pid], skill_names[pid], paths[pid],
+                [language_names[lang] for lang in langs if lang in language_names],
+            )
+        )  # fmt: skip
+    return pool
 
 
 def person_facts(
@@ -211,33 +290,16 @@ def person_facts(
     )  # fmt: skip
 
 
-def _facts(
-    profiles, pool, serves, skill_names, *, languages, spare, read_skills=False,
-    approved_only=False,
-) -> Pool:  # fmt: skip
+def _facts(profiles, pool, serves, skill_names, *, languages, spare, read_skills=False) -> Pool:
     """The profiles' rows (name, load), regions and languages, with the skills already read
     (or read here), as PersonFacts added to `pool`; 3 queries (4 with `read_skills`)."""
-    from portal.models import User
     from volunteers.models import VolunteerProfile
 
     english = (get_language() or "").startswith("en")
     if "load" not in profiles.query.annotations:
         profiles = profiles.annotate(load=_load())
-    # The name by a correlated look-up, not a join: PostgreSQL would hash-join the whole user
-    # table for a thousand candidates.
-    profiles = profiles.annotate(
-        name=Subquery(User.objects.filter(pk=OuterRef("user_id")).values("display_name")[:1])
-    )
-    rows = list(
-        profiles.order_by().values_list(
-            "pk", "user_id", "name", "kind", "status", "availability",
-            "max_groups", "qualification", "cleared_for_juveniles", "load",
-        )
-    )  # fmt: skip
-    status = VolunteerProfile.Status
-    if approved_only:
-        # Compared here, not in SQL, for the reason people_ids gives.
-        rows = [r for r in rows if r[4] == status.APPROVED and r[1] is not None]
+    profiles = profiles.annotate(name=_name())
+    rows = list(profiles.order_by().values_list(*PROFILE_COLUMNS))
     if spare:
         # Compared here rather than in SQL, where the load's subquery would run twice a row.
         rows = [r for r in rows if r[9] < r[6]]
@@ -255,26 +317,35 @@ def _facts(
         ids_in("volunteerprofile_id", ids if languages else [])
     ).values_list("volunteerprofile_id", "language__name_zh", "language__name_en"):
         spoken[pid].add(en if english else zh)
-    for pid, user_id, name, kind, state, bits, most, qual, cleared, load in rows:
-        pool.people.append(
-            PersonFacts(
-                id=user_id,
-                kind=kind,
-                name=name,
-                serves=frozenset(serves[pid]),
-                skill_names=skill_names[pid],
-                region_paths=tuple(sorted(paths[pid])),
-                slots=slots_from_bits(bits),
-                languages=frozenset(spoken[pid]),
-                qualification=QUALIFICATION.get(qual, 0),
-                load=load,
-                max_groups=most,
-                cleared_for_juveniles=cleared,
-                vetted=state in (status.APPROVED, status.SUSPENDED),
-                suspended=state == status.SUSPENDED,
-            )
-        )
+    for row in rows:
+        pid = row[0]
+        pool.people.append(_person(row, serves[pid], skill_names[pid], paths[pid], spoken[pid]))
     return pool
+
+
+def _person(row, serves, skill_names, paths, spoken) -> PersonFacts:
+    """A profile's row (pk, user id, name, kind, status, availability, max groups,
+    qualification, juvenile clearance, load) and what its links give, as PersonFacts."""
+    from volunteers.models import VolunteerProfile
+
+    _pid, user_id, name, kind, state, bits, most, qual, cleared, load = row
+    status = VolunteerProfile.Status
+    return PersonFacts(
+        id=user_id,
+        kind=kind,
+        name=name,
+        serves=frozenset(serves),
+        skill_names=skill_names,
+        region_paths=tuple(sorted(paths)),
+        slots=slots_from_bits(bits),
+        languages=frozenset(spoken),
+        qualification=QUALIFICATION.get(qual, 0),
+        load=load,
+        max_groups=most,
+        cleared_for_juveniles=cleared,
+        vetted=state in (status.APPROVED, status.SUSPENDED),
+        suspended=state == status.SUSPENDED,
+    )
 
 
 def _live_referrals(column: str):

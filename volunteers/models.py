@@ -293,3 +293,31 @@ class ServiceRecord(models.Model):
 
     def __str__(self):
         return f"{self.profile} · {self.date} · {self.hours}"
+
+
+class ServingFacts(models.Model):
+    """A copy of one profile's regions, skills and languages, in the shape matching filters on.
+
+    Matching asks who serves a group's office and answers one of its needs for every suggestion
+    list. From the link tables that is three joins over everyone serving the office's province,
+    city and county (thousands of rows read for some hundreds kept); from here, one look-up in
+    two GIN indexes on PostgreSQL (migration 0007). volunteers.serving keeps the rows current.
+
+    Each part is a set of keys, kept as a JSON object ({key: 1}) rather than an array, so the same
+    `has_any_keys` filter runs on PostgreSQL (the `?|` operator, indexed) and on SQLite, and
+    matching reads the keys back as one text (matching.candidates.keys_text), not as JSON to
+    decode a row at a time. Region paths never change once imported (a renamed region keeps
+    its path), so a rename leaves these rows right; names are read live."""
+
+    profile = models.OneToOneField(
+        VolunteerProfile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="serving_facts",
+    )
+    regions = models.JSONField(default=dict)  # {region path: 1}
+    skills = models.JSONField(default=dict)  # {skill id: 1}
+    languages = models.JSONField(default=dict)  # {language id: 1}
+
+    def __str__(self):
+        return f"serving facts of profile {self.profile_id}"

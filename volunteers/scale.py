@@ -17,7 +17,7 @@ from groups import rules
 from groups.models import CorrectionGroup, Membership
 from groups.selectors import places_counting_load
 from portal.models import AccountKind, Region, User
-from volunteers import identity, listing
+from volunteers import identity, listing, serving
 from volunteers.models import Language, Skill, VolunteerProfile, new_calendar_token
 from volunteers.reference import PLEDGE_VERSION
 
@@ -93,6 +93,7 @@ def create_people(count: int, *, kind: str, rng: random.Random, progress=None, r
                 for profile in profiles:
                     profile.pk = ids[profile.user_id]
             _links(profiles, rng, regions=regions, skills=skills, languages=languages)
+            serving.refresh(p.pk for p in profiles)  # bulk_create sends no signal
         done += size
         if progress:
             progress.update(size)

@@ -3,6 +3,7 @@ serving a region, as vetting would have given them (written directly, like the r
 seed)."""
 
 from portal.models import Region
+from volunteers import serving
 from volunteers.models import VolunteerProfile
 
 
@@ -21,3 +22,4 @@ def vetted(users, region: Region, *, max_groups: int = 2) -> None:
         VolunteerProfile.regions.through(volunteerprofile_id=p.pk, region_id=region.pk)
         for p in profiles
     )
+    serving.refresh(p.pk for p in profiles)  # bulk_create sends no signal

@@ -24,7 +24,7 @@ from portal import changes
 from portal import services as portal_services
 from portal.models import AccountKind, Region, StaffRole, User
 from portal.selectors import regions_covered_by
-from volunteers import identity, listing
+from volunteers import identity, listing, serving
 from volunteers.models import Skill, VolunteerProfile
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -329,6 +329,7 @@ def _write(rows: list[Row], coordinator: User) -> list[int]:
             Regions(volunteerprofile_id=p.pk, region_id=row.region.pk)
             for p, row in zip(profiles, chunk, strict=True)
         )
+        serving.refresh(p.pk for p in profiles)  # bulk_create sends no signal
     return created
 
 
