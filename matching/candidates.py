@@ -219,17 +219,17 @@ def serving_facts(
                 if need not in names or name < names[need]:
                     names[need] = name
         skill_names[pid], paths[pid], spoken[pid] = names, (regions or "").split(), langs
-    rows = list(
-        VolunteerProfile.objects.filter(ids_in("pk", serves))
+    # Only the approved (a fifth of those serving are still drafts or in vetting): their load
+    # and name are not looked up. The load is compared here, for the reason _facts gives.
+    rows = [
+        r
+        for r in VolunteerProfile.objects.filter(
+            ids_in("pk", serves), status=VolunteerProfile.Status.APPROVED, user__isnull=False
+        )
         .annotate(load=_load(), name=_name())
         .order_by()
         .values_list(*PROFILE_COLUMNS)
-    )
-    # Compared here, not in SQL, for the reason people_ids gives; the load, for the reason
-    # _facts gives.
-    approved = VolunteerProfile.Status.APPROVED
-    rows = [
-        r for r in rows if r[4] == approved and r[1] is not None and not (spare and r[9] >= r[6])
+        if not (spare and r[9] >= r[6])
     ]
     kept_paths = sorted({path for r in rows for path in paths[r[0]]})
     pool.region_names.update(Region.objects.filter(path__in=kept_paths).values_list("path", "name"))
