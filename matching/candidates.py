@@ -1,9 +1,10 @@
 """Candidates from the database: people (VolunteerProfile) and offers (JobPlacement, Programme)
 read as PersonFacts / OfferFacts in a fixed number of queries.
 
-Candidate generation never scans every volunteer: the SQL starts from the regions a group's
-judicial office lies in (its path prefixes: province, city, county, office), through the
-indexed region link table, and keeps only people with a skill serving one of the needs.
+Candidate generation never scans every volunteer: people are found in their stored serving
+facts (volunteers.models.ServingFacts) by the regions a group's judicial office lies in (its
+path prefixes: province, city, county, office) and by the skills serving one of the needs;
+offers through the indexed region link tables.
 """
 
 from collections import defaultdict
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from matching.facts import OfferFacts, PersonFacts
-from matching.read import DEAD_REFERRALS, slots_from_bits
+from matching.read import DEAD_REFERRALS, slots_from_bits, term_name
 
 QUALIFICATION = {"assistant": 1, "social_worker": 2, "senior": 3}
 # A profile's row as _person reads it (with the load and name annotated).
@@ -83,15 +84,14 @@ def ids_in(column: str, ids) -> Q | _AnyOf:
     return _AnyOf(F(column), ids)
 
 
-def _load(user="user_id"):
-    """A person's current load (groups.selectors.places_counting_load), one row's worth; `user`
-    names the row's user id column."""
+def _load():
+    """A person's current load (groups.selectors.places_counting_load), one row's worth."""
     from groups.selectors import places_counting_load
 
     return Coalesce(
         Subquery(
             places_counting_load()
-            .filter(user_id=OuterRef(user))
+            .filter(user_id=OuterRef("user_id"))
             .order_by()
             .values("user_id")
             .annotate(n=Count("pk"))
@@ -102,12 +102,12 @@ def _load(user="user_id"):
     )
 
 
-def _name(user="user_id"):
+def _name():
     """The person's display name, by a correlated look-up rather than a join: PostgreSQL would
     hash-join the whole user table for a thousand candidates."""
     from portal.models import User
 
-    return Subquery(User.objects.filter(pk=OuterRef(user)).values("display_name")[:1])
+    return Subquery(User.objects.filter(pk=OuterRef("user_id")).values("display_name")[:1])
 
 
 def _serving_here(office_paths):
@@ -192,13 +192,12 @@ def serving_facts(
     from volunteers.models import Language, ServingFacts, Skill, VolunteerProfile
 
     pool = pool or Pool()
-    english = (get_language() or "").startswith("en")
     # The skills serving the needs (a stored key is the id as text): which needs, shown as what.
     serving = defaultdict(list)
     for skill, need, zh, en in Skill.serves.through.objects.filter(
         need__code__in=sorted(needs)
     ).values_list("skill_id", "need__code", "skill__name_zh", "skill__name_en"):
-        serving[str(skill)].append((need, en if english else zh))
+        serving[str(skill)].append((need, term_name(zh, en)))
     if not serving:
         return pool
     found = ServingFacts.objects.filter(
@@ -218,7 +217,8 @@ def serving_facts(
                 serves[pid].add(need)
                 if need not in names or name < names[need]:
                     names[need] = name
-        skill_names[pid], paths[pid], spoken[pid] = names, (regions or "").split(), langs
+        skill_names[pid], paths[pid] = names, (regions or "").split()
+        spoken[pid] = (langs or "").split()
     # Only the approved (a fifth of those serving are still drafts or in vetting): their load
     # and name are not looked up. The load is compared here, for the reason _facts gives.
     rows = [
@@ -235,20 +235,19 @@ def serving_facts(
     pool.region_names.update(Region.objects.filter(path__in=kept_paths).values_list("path", "name"))
     language_names = {}
     if languages:
-        ids = sorted({int(lang) for r in rows for lang in (spoken[r[0]] or "").split()})
+        ids = sorted({int(lang) for r in rows for lang in spoken[r[0]]})
         language_names = {
-            str(pk): en if english else zh
+            str(pk): term_name(zh, en)
             for pk, zh, en in Language.objects.filter(pk__in=ids).values_list(
                 "pk", "name_zh", "name_en"
             )
         }
     for row in rows:
         pid = row[0]
-        langs = (spoken[pid] or "").split()
         pool.people.append(
             _person(
                 row, serves[pid], skill_names[pid], paths[pid],
-                [language_names[lang] for lang in langs if lang in language_names],
+                [language_names[lang] for lang in spoken[pid] if lang in language_names],
             )
         )  # fmt: skip
     return pool

@@ -2,9 +2,10 @@
 may still be accepted, a coordinator's region overview and the optimal bulk proposal.
 
 Every function reads in a fixed number of queries whatever the data size: group facts (6),
-people (1 query for who serves and what, 3 for their facts), offers (2 candidate queries + 3
-for facts). Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the
-scalar scoring functions for the few candidates that make a list.
+people (5: the skills serving the needs, who serves and what from their stored serving facts,
+their profile rows, region and language names), offers (2 candidate queries + 3 for facts).
+Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the scalar scoring
+functions for the few candidates that make a list.
 
 Candidates are people (user id, as MatchDecline.candidate_id) and postings (posting id).
 """

@@ -87,8 +87,6 @@ def refresh_part(profile_id: int, part: str) -> None:
 def drifted(profile_ids: Iterable[int] | None = None) -> list[int]:
     """The profiles (all of them without `profile_ids`) whose row is missing or differs from
     their links; in batches, a fixed number of queries per BATCH profiles."""
-    from volunteers.models import ServingFacts
-
     if profile_ids is None:
         profile_ids = VolunteerProfile.objects.order_by("pk").values_list("pk", flat=True)
     ids = sorted(set(profile_ids))
@@ -118,12 +116,14 @@ def repair() -> int:
 
 
 def _created(sender, instance, created, raw=False, **kwargs) -> None:
+    # A profile has no links when it is first saved (they need its id): an empty row, one
+    # statement; the links' signals then fill it.
     if created and not raw:
-        refresh([instance.pk])
+        ServingFacts.objects.bulk_create([ServingFacts(profile=instance)], ignore_conflicts=True)
 
 
 def _linked(part: str):
-    def handler(sender, instance, action, reverse, pk_set=None, **kwargs) -> None:
+    def handler(sender, instance, action, reverse, **kwargs) -> None:
         # The links are declared without a reverse accessor (related_name="+"), so the
         # instance is always the profile.
         if action in ("post_add", "post_remove", "post_clear") and not reverse:
