@@ -8,7 +8,7 @@ offers through the indexed region link tables.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import (
@@ -37,6 +37,8 @@ PROFILE_COLUMNS = (
     "pk", "user_id", "name", "kind", "status", "availability",
     "max_groups", "qualification", "cleared_for_juveniles", "load",
 )  # fmt: skip
+# The same without what is looked up in other tables (the name and the load).
+STATIC_COLUMNS = tuple(c for c in PROFILE_COLUMNS if c not in ("name", "load"))
 # What each offer answers among the group needs (groups.reference.NEEDS).
 JOB_SERVES = ("employment",)
 JOB_BENEFIT_SERVES = {"training": "vocational_skills", "housing": "housing"}
@@ -176,11 +178,14 @@ class keys_text(Func):  # noqa: N801 - used like Django's functions (Lower, Coal
 
 
 def serving_facts(
-    *, office_paths, needs, pool: Pool | None = None, languages=True, spare=False
+    *, office_paths, needs, pool: Pool | None = None, languages=True, spare=False, live=True
 ) -> Pool:
     """PersonFacts of the approved people (of a user) serving one of the offices whose skills
     serve one of `needs` (only those needs in their facts: nothing else can score), 5 queries
     whatever their number (4 without `languages`); with `spare`, only those with spare capacity.
+    Without `live`, their load and name are not read (0 and ""), nor the names of their regions
+    (4 queries, 3 without `languages`): live_people and region_names read them for the few a
+    ranking needs (`spare` then does nothing).
 
     Found in the profiles' stored links (volunteers.models.ServingFacts, volunteers.serving):
     a region at or above one of the offices and a skill serving one of the needs, one look-up in
@@ -209,48 +214,86 @@ def serving_facts(
         keys_text("skills"),
         keys_text("languages") if languages else Value(""),
     )
-    serves, skill_names, paths, spoken = {}, {}, {}, {}
+    # People share a few hundred sets of skills, regions and languages: each distinct set is
+    # worked out once (and its result shared, read-only, by everyone who has it).
+    skills_of, paths_of, facts = {}, {}, {}
     for pid, regions, skills, langs in found:
-        serves[pid], names = set(), {}
-        for skill in (skills or "").split():
-            for need, name in serving.get(skill, ()):
-                serves[pid].add(need)
-                if need not in names or name < names[need]:
-                    names[need] = name
-        skill_names[pid], paths[pid] = names, (regions or "").split()
-        spoken[pid] = (langs or "").split()
+        if skills not in skills_of:
+            skills_of[skills] = _skill_facts(skills, serving)
+        if regions not in paths_of:
+            paths_of[regions] = tuple(sorted((regions or "").split()))
+        facts[pid] = (*skills_of[skills], paths_of[regions], langs or "")
     # Only the approved (a fifth of those serving are still drafts or in vetting): their load
     # and name are not looked up. The load is compared here, for the reason _facts gives.
-    rows = [
-        r
-        for r in VolunteerProfile.objects.filter(
-            ids_in("pk", serves), status=VolunteerProfile.Status.APPROVED, user__isnull=False
-        )
-        .annotate(load=_load(), name=_name())
-        .order_by()
-        .values_list(*PROFILE_COLUMNS)
-        if not (spare and r[9] >= r[6])
-    ]
-    kept_paths = sorted({path for r in rows for path in paths[r[0]]})
-    pool.region_names.update(Region.objects.filter(path__in=kept_paths).values_list("path", "name"))
-    language_names = {}
+    approved = VolunteerProfile.objects.filter(
+        ids_in("pk", facts), status=VolunteerProfile.Status.APPROVED, user__isnull=False
+    ).order_by()
+    if live:
+        rows = [
+            r
+            for r in approved.annotate(load=_load(), name=_name()).values_list(*PROFILE_COLUMNS)
+            if not (spare and r[9] >= r[6])
+        ]
+    else:
+        rows = [(*r[:2], "", *r[2:], 0) for r in approved.values_list(*STATIC_COLUMNS)]
+    if live:
+        region_names([facts[r[0]][2] for r in rows], pool)
+    spoken = {"": frozenset()}  # a person's stored language keys -> the names shown
     if languages:
-        ids = sorted({int(lang) for r in rows for lang in spoken[r[0]]})
-        language_names = {
+        kept = {facts[r[0]][3] for r in rows} - {""}
+        ids = sorted({int(lang) for langs in kept for lang in langs.split()})
+        names = {
             str(pk): term_name(zh, en)
             for pk, zh, en in Language.objects.filter(pk__in=ids).values_list(
                 "pk", "name_zh", "name_en"
             )
         }
+        for langs in kept:
+            spoken[langs] = frozenset(names[x] for x in langs.split() if x in names)
     for row in rows:
-        pid = row[0]
-        pool.people.append(
-            _person(
-                row, serves[pid], skill_names[pid], paths[pid],
-                [language_names[lang] for lang in spoken[pid] if lang in language_names],
-            )
-        )  # fmt: skip
+        serves, skill_names, paths, langs = facts[row[0]]
+        pool.people.append(_person(row, serves, skill_names, paths, spoken[langs]))
     return pool
+
+
+def region_names(paths_of_people, pool: Pool) -> None:
+    """The names of the regions the people serve (each a tuple of paths), into the pool: the
+    region shown beside a person (suggest._nearest_region). One query."""
+    from portal.models import Region
+
+    kept = sorted({path for paths in paths_of_people for path in paths})
+    pool.region_names.update(Region.objects.filter(path__in=kept).values_list("path", "name"))
+
+
+def _skill_facts(skills: str, serving) -> tuple[frozenset, dict]:
+    """The needs a person's skills (stored keys, space-separated) serve, and per need the name
+    shown: of two skills serving one need, the name first in order, whatever the order read."""
+    serves, names = set(), {}
+    for skill in (skills or "").split():
+        for need, name in serving.get(skill, ()):
+            serves.add(need)
+            if need not in names or name < names[need]:
+                names[need] = name
+    return frozenset(serves), names
+
+
+def live_people(people: list[PersonFacts]) -> list[PersonFacts]:
+    """The people read without their load and name (serving_facts(live=False)) with both read
+    now, in one query; someone whose profile went meanwhile is left out."""
+    from volunteers.models import VolunteerProfile
+
+    if not people:
+        return []
+    read = {
+        user_id: (load, name)
+        for user_id, load, name in VolunteerProfile.objects.filter(
+            ids_in("user_id", [p.id for p in people])
+        )
+        .annotate(load=_load(), name=_name())
+        .order_by()
+        .values_list("user_id", "load", "name")
+    }
+    return [replace(p, load=read[p.id][0], name=read[p.id][1]) for p in people if p.id in read]
 
 
 def person_facts(

@@ -1,9 +1,10 @@
 """The matching engine's entry points: suggestions for one group or many, whether one candidate
 may still be accepted, a coordinator's region overview and the optimal bulk proposal.
 
-Every function reads in a fixed number of queries whatever the data size: group facts (6),
+Every function reads in a fixed number of queries whatever the data size: group facts (3),
 people (5: the skills serving the needs, who serves and what from their stored serving facts,
-their profile rows, region and language names), offers (2 candidate queries + 3 for facts).
+their profile rows, region and language names; for one group's lists, the load, name and
+regions' names of a shortlist: 1 or 2 more, _with_load), offers (2 candidate queries + 3 for facts).
 Scoring runs on numpy arrays (matching.matrix); the reasons shown come from the scalar scoring
 functions for the few candidates that make a list.
 
@@ -54,20 +55,25 @@ def _empty() -> dict[str, list[Suggestion]]:
     return {kind: [] for kind in KINDS}
 
 
-def _pool(facts: list[GroupFacts]) -> candidates.Pool:
+def _pool(facts: list[GroupFacts], per_kind: int) -> candidates.Pool:
     """Every candidate that could serve one of the groups (by region and need, in SQL)."""
     pool = candidates.Pool()
     need_codes = {c for g in facts for c in g.needs}
     if not need_codes:
         return pool
     offices = {g.office_path for g in facts}
+    shortlist = 0 < len(facts) * per_kind <= SHORTLIST_UPTO
     candidates.serving_facts(
         office_paths=offices,
         needs=need_codes,
         pool=pool,
         languages=any(g.languages for g in facts),
         spare=True,
+        live=not shortlist,
     )
+    if shortlist:
+        pool.people = _with_load(facts, pool.people, per_kind)
+        candidates.region_names([p.region_paths for p in pool.people], pool)
     areas = {a for g in facts for a in constraints.execution_area(g)}
     candidates.offer_facts(
         candidates.jobs_queryset(area_paths=areas, need_codes=need_codes),
@@ -76,6 +82,67 @@ def _pool(facts: list[GroupFacts]) -> candidates.Pool:
         spare=True,
     )
     return pool
+
+
+# Whose load is read before the lists are known: per group and kind, those whose best possible
+# score is among the best SHORTLIST * per_kind (ties included).
+SHORTLIST = 4
+# A shortlist pays when it is a small part of those serving: for one group's lists (some forty
+# of a thousand at province scale), not for the overview's fifty groups (more than half of the
+# 1,700 serving their offices made its shortlist, read in a query of their own).
+SHORTLIST_UPTO = 20  # list places, groups times per_kind
+
+
+def _with_load(facts: list[GroupFacts], people: list[PersonFacts], per_kind: int):
+    """The people (read without their load and name) that can make one of the groups' lists of
+    `per_kind`, with both read live (candidates.live_people): 1 query, 2 when the first look
+    does not settle the lists. The lists are the same as with everyone's load read.
+
+    A person's load only lowers their score (less spare capacity) or rules them out (none
+    left): scored as if free, each score is the most they can reach. The load is read for the
+    shortlist, those best by that bound; a list is settled when its last place scores, with
+    loads read, above the bound of everyone not read. Where a list is not settled (a shortlist
+    mostly at capacity, ties at the edge), everyone else's load is read too. For a thousand
+    candidates serving one office, some forty are read instead of all."""
+    if not people:
+        return people
+    if len(facts) * per_kind * SHORTLIST * len(PEOPLE) >= len(people):
+        return candidates.live_people(people)  # a shortlist would hold most of them
+    bound = people_matrix(facts, people)
+    kinds = np.array([p.kind for p in people], dtype=object)
+    short = np.zeros(len(people), dtype=bool)
+    for kind in PEOPLE:
+        cols = np.flatnonzero(kinds == kind)
+        take = min(per_kind * SHORTLIST, len(cols))
+        if not take:
+            continue
+        scores = bound[:, cols]
+        edge = np.partition(scores, len(cols) - take, axis=1)[:, len(cols) - take]
+        short[cols[((scores >= edge[:, None]) & (scores > FORBIDDEN)).any(axis=0)]] = True
+    live = candidates.live_people([people[i] for i in np.flatnonzero(short)])
+    if _settled(facts, per_kind, live, bound[:, ~short], kinds[~short]):
+        return live
+    return live + candidates.live_people([people[i] for i in np.flatnonzero(~short)])
+
+
+def _settled(facts, per_kind, live, unread_bound, unread_kinds) -> bool:
+    """Whether no one unread can make a list: for every group and kind, the per_kind-th best
+    score among those read (loads known) is above the best bound of those not read."""
+    exact = people_matrix(facts, live)
+    live_kinds = np.array([p.kind for p in live], dtype=object)
+    for kind in PEOPLE:
+        unread = unread_bound[:, unread_kinds == kind]
+        if not unread.size:
+            continue
+        best_unread = unread.max(axis=1)
+        cols = exact[:, live_kinds == kind]
+        if cols.shape[1] < per_kind:
+            last = np.full(len(facts), FORBIDDEN)
+        else:
+            last = np.partition(cols, cols.shape[1] - per_kind, axis=1)[:, cols.shape[1] - per_kind]
+        if np.any((best_unread > FORBIDDEN) & ~(last > best_unread)):
+            return False
+    return True
 
 
 def _nearest_region(person: PersonFacts, group: GroupFacts, names: dict[str, str]) -> str:
@@ -164,7 +231,7 @@ def suggestions_for_groups(
         groups = groups.select_related("judicial_office", "offence")
     groups = list(groups)
     facts = group_facts(groups, needs_only=needs_only)
-    pool = _pool(facts)
+    pool = _pool(facts, per_kind)
     return list(zip(groups, _best(facts, pool, per_kind, explained, reasons), strict=True))
 
 
