@@ -234,10 +234,9 @@ def serving_facts(
             for r in approved.annotate(load=_load(), name=_name()).values_list(*PROFILE_COLUMNS)
             if not (spare and r[9] >= r[6])
         ]
+        region_names([facts[r[0]][2] for r in rows], pool)
     else:
         rows = [(*r[:2], "", *r[2:], 0) for r in approved.values_list(*STATIC_COLUMNS)]
-    if live:
-        region_names([facts[r[0]][2] for r in rows], pool)
     spoken = {"": frozenset()}  # a person's stored language keys -> the names shown
     if languages:
         kept = {facts[r[0]][3] for r in rows} - {""}
